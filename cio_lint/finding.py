@@ -1,0 +1,70 @@
+"""What a rule reports: a finding, and the fix it may carry.
+
+Positions are 1-based lines and 1-based columns (characters), end exclusive, as ruff and the
+CLI print them; the flake8 front-end converts to flake8's 0-based column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between (line, column) and (end_line, end_column) with `content`."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # SAFE or UNSAFE
+    edits: Tuple[Edit, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str = field(compare=False)
+    message: str = field(compare=False)
+    end_line: int = field(compare=False, default=0)
+    end_column: int = field(compare=False, default=0)
+    fix: Optional[Fix] = field(compare=False, default=None)
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "fix": None
+            if self.fix is None
+            else {
+                "applicability": self.fix.applicability,
+                "edits": [
+                    {
+                        "line": e.line,
+                        "column": e.column,
+                        "end_line": e.end_line,
+                        "end_column": e.end_column,
+                        "content": e.content,
+                    }
+                    for e in self.fix.edits
+                ],
+            },
+        }

@@ -1,0 +1,468 @@
+"""The Customer.io Python SDKs as data.
+
+Everything cio-lint knows about the `customerio` package lives here: its releases, its client
+classes and their signatures per release, which parameters are identifiers or timestamps,
+the hosts of each region, the exception it raises and the names it never had. Rules read
+this module; none of them spells a method name, host or version of its own.
+
+Every fact comes from `shared/sdk-facts.md` (release sources, observed at runtime); the
+grounding tests in `tests/grounding/` re-observe the ones that rule messages rely on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, Mapping, Optional, Tuple
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+# --------------------------------------------------------------------------------------------
+# Releases
+
+#: Every release of `customerio` on PyPI, oldest first. A range is judged by the releases it
+#: admits, so "customerio>=2.4" admits 3.2.0 and "customerio<3" does not.
+RELEASES: Tuple[str, ...] = (
+    "0.1.1", "0.1.2", "0.1.3", "0.1.4", "0.1.5", "0.1.6", "0.1.7", "0.1.8", "0.1.9",
+    "0.1.10", "0.1.11", "0.2", "0.2.1", "0.2.2", "0.2.3", "0.2.4", "0.3", "0.4", "0.5",
+    "0.5.1", "0.5.2", "1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.6.1", "2.0", "2.1",
+    "2.2", "2.3", "2.4", "3.0.0", "3.1.0", "3.2.0",
+)  # fmt: skip
+
+DISTRIBUTION = "customerio"
+CDP_DISTRIBUTION = "customerio-cdp-analytics"
+#: Distributions that install the `customerio` import package (same module, other names).
+SDK_DISTRIBUTIONS = ("customerio", "python-customerio")
+
+
+@dataclass(frozen=True)
+class SdkVersion:
+    """The SDK releases a project may run: a PEP 440 range, kept as a range.
+
+    `specifier == ""` means unknown, which rules treat as "the newest release".
+    `source` says what decided it (a file and line, the config, the environment).
+    """
+
+    specifier: str = ""
+    source: str = "unknown (treated as the newest release)"
+
+    @property
+    def releases(self) -> Tuple[Version, ...]:
+        return _admitted(self.specifier)
+
+    @property
+    def newest(self) -> Version:
+        """The release a fresh install of the project gets."""
+        return self.releases[-1]
+
+    @property
+    def oldest(self) -> Version:
+        return self.releases[0]
+
+    def admits(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
+        """Does any admitted release fall in [since, until)?"""
+        return any(_in_window(v, since, until) for v in self.releases)
+
+    def admits_only(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
+        """Do all admitted releases fall in [since, until)?"""
+        return all(_in_window(v, since, until) for v in self.releases)
+
+    def describe(self) -> str:
+        if not self.specifier:
+            return f"unknown, newest release {RELEASES[-1]} assumed"
+        return f"customerio{self.specifier} (newest admitted release {self.newest})"
+
+
+UNKNOWN_VERSION = SdkVersion()
+
+
+def parse_version_spec(text: str) -> Optional[str]:
+    """Normalise "3.2.0", "==3.2.0", ">=2.4,<4" to a specifier string, or None if invalid."""
+    text = text.strip()
+    if not text:
+        return None
+    if text[0].isdigit():
+        text = "==" + text
+    try:
+        return str(SpecifierSet(text))
+    except InvalidSpecifier:
+        return None
+
+
+def _in_window(v: Version, since: Optional[str], until: Optional[str]) -> bool:
+    return (since is None or v >= Version(since)) and (until is None or v < Version(until))
+
+
+@lru_cache(maxsize=None)
+def _admitted(specifier: str) -> Tuple[Version, ...]:
+    every = tuple(Version(r) for r in RELEASES)
+    if not specifier:
+        return every
+    try:
+        spec = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return every
+    admitted = tuple(v for v in every if spec.contains(v, prereleases=True))
+    # A range that names no real release (customerio==5.4.0) tells us nothing: fall back to
+    # "unknown" rather than judging code against a release that does not exist.
+    return admitted or every
+
+
+def parse_release(text: str) -> Optional[Version]:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Signatures
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One signature of a callable, valid for releases in [since, until)."""
+
+    since: str
+    until: Optional[str]
+    params: Tuple[str, ...]  # positional-or-keyword parameters after `self`, in order
+    var_keyword: bool = False  # accepts **kwargs
+    #: where the person/event attributes go: "**" (keyword arguments) or a parameter name
+    attributes: Optional[str] = None
+    timestamps: Tuple[str, ...] = ()  # parameters that carry an epoch timestamp
+    identifiers: Tuple[str, ...] = ()  # parameters that must identify a person or device
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    shapes: Tuple[Shape, ...]
+    event_name: Optional[str] = None  # parameter holding an event name
+    #: the CustomerIOException message a blank identifier raises (releases >= BLANK_CHECK_SINCE)
+    blank_errors: Mapping[str, str] = field(default_factory=dict)
+
+    def shape_for(self, version: Version) -> Optional[Shape]:
+        for shape in self.shapes:
+            if _in_window(version, shape.since, shape.until):
+                return shape
+        return None
+
+    @property
+    def since(self) -> str:
+        return self.shapes[0].since
+
+    @property
+    def until(self) -> Optional[str]:
+        return self.shapes[-1].until
+
+
+@dataclass(frozen=True)
+class SdkClass:
+    """A class of the SDK that cio-lint follows: a client or a request object."""
+
+    name: str
+    role: str  # TRACK, APP, REQUEST
+    qualnames: Tuple[str, ...]  # every public path it is importable from
+    constructor: Tuple[Shape, ...]
+    methods: Mapping[str, Method] = field(default_factory=dict)
+    since: str = "0.1.1"
+    #: credential parameters of the constructor, in order
+    credentials: Tuple[str, ...] = ()
+    #: the constructor parameter that overrides the region's host (host= / url=)
+    host_param: Optional[str] = None
+
+    def constructor_for(self, version: Version) -> Optional[Shape]:
+        for shape in self.constructor:
+            if _in_window(version, shape.since, shape.until):
+                return shape
+        return None
+
+
+TRACK = "track"
+APP = "app"
+REQUEST = "request"
+
+#: From this release on, blank identifiers raise before anything is sent (0.x sent them).
+BLANK_CHECK_SINCE = "1.0"
+
+_TRACK_INIT_TAIL = ("port", "url_prefix", "json_encoder", "retries", "timeout", "backoff_factor")
+
+
+def _m(name: str, *shapes: Shape, event_name: Optional[str] = None, **blank: str) -> Method:
+    return Method(name, shapes, event_name, blank)
+
+
+def _blank(param: str, method: str) -> str:
+    return f"{param} cannot be blank in {method}"
+
+
+_TRACK_METHODS = {
+    m.name: m
+    for m in (
+        _m("identify", Shape("0.1.1", None, ("id",), True, "**", identifiers=("id",)),
+           id=_blank("id", "identify")),
+        _m("track",
+           Shape("0.1.1", "3.0.0", ("customer_id", "name"), True, "**",
+                 identifiers=("customer_id",)),
+           Shape("3.0.0", None, ("customer_id", "name", "data", "id", "timestamp"), False,
+                 "data", ("timestamp",), ("customer_id",)),
+           event_name="name", customer_id=_blank("customer_id", "track")),
+        _m("track_anonymous",
+           Shape("1.2", "1.5", ("anonymous_id", "name"), True, "**",
+                 identifiers=("anonymous_id",)),
+           # Since 1.5 a blank anonymous_id is omitted from the request, not an error.
+           Shape("1.5", "3.0.0", ("anonymous_id", "name"), True, "**"),
+           Shape("3.0.0", None, ("anonymous_id", "name", "data", "id", "timestamp"), False,
+                 "data", ("timestamp",)),
+           event_name="name", anonymous_id=_blank("anonymous_id", "track")),
+        _m("pageview", Shape("0.1.1", None, ("customer_id", "page"), True, "**",
+                             identifiers=("customer_id",)),
+           customer_id=_blank("customer_id", "pageview")),
+        _m("backfill", Shape("0.1.1", None, ("customer_id", "name", "timestamp"), True, "**",
+                             ("timestamp",), ("customer_id",)),
+           event_name="name", customer_id=_blank("customer_id", "backfill")),
+        _m("delete", Shape("0.1.1", None, ("customer_id",), identifiers=("customer_id",)),
+           customer_id=_blank("customer_id", "delete")),
+        _m("add_device",
+           Shape("0.3", None, ("customer_id", "device_id", "platform"), True, "**",
+                 identifiers=("customer_id", "device_id")),
+           customer_id=_blank("customer_id", "add_device"),
+           device_id=_blank("device_id", "add_device")),
+        _m("delete_device",
+           Shape("0.3", None, ("customer_id", "device_id"),
+                 identifiers=("customer_id", "device_id")),
+           customer_id=_blank("customer_id", "delete_device"),
+           device_id=_blank("device_id", "delete_device")),
+        _m("suppress", Shape("0.4", None, ("customer_id",), identifiers=("customer_id",)),
+           customer_id=_blank("customer_id", "suppress")),
+        _m("unsuppress", Shape("0.4", None, ("customer_id",), identifiers=("customer_id",)),
+           customer_id=_blank("customer_id", "unsuppress")),
+        _m("merge_customers",
+           Shape("1.3", None, ("primary_id_type", "primary_id", "secondary_id_type",
+                               "secondary_id"), identifiers=("primary_id", "secondary_id")),
+           primary_id="primary customer_id cannot be blank",
+           secondary_id="secondary customer_id cannot be blank"),
+        _m("add_to_segment", Shape("0.5", "1.0", ("segment_id", "customer_ids"))),
+        _m("remove_from_segment", Shape("0.5", "1.0", ("segment_id", "customer_ids"))),
+        _m("batch", Shape("3.0.0", None, ("operations",))),
+        _m("close", Shape("3.0.0", None, ())),
+    )
+}  # fmt: skip
+
+_APP_METHODS = {
+    m.name: m
+    for m in (
+        _m("send_email", Shape("1.0", None, ("request",))),
+        _m("send_push", Shape("2.1", None, ("request",))),
+        _m("send_sms", Shape("2.2", None, ("request",))),
+        _m("send_inbox_message", Shape("2.3", None, ("request",))),
+        _m("send_in_app", Shape("2.4", None, ("request",))),
+        _m("send_whatsapp", Shape("3.2.0", None, ("request",))),
+    )
+}
+
+_APP_INIT_TAIL = ("retries", "timeout", "backoff_factor")
+
+CLASSES: Tuple[SdkClass, ...] = (
+    SdkClass(
+        "CustomerIO",
+        TRACK,
+        ("customerio.CustomerIO", "customerio.track.CustomerIO"),
+        (
+            Shape("0.1.1", "1.1", ("site_id", "api_key", "host") + _TRACK_INIT_TAIL),
+            Shape("1.1", "1.6", ("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL),
+            Shape("1.6", None,
+                  ("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL
+                  + ("use_connection_pooling",)),
+        ),
+        _TRACK_METHODS,
+        credentials=("site_id", "api_key"),
+        host_param="host",
+    ),
+    SdkClass(
+        "APIClient",
+        APP,
+        ("customerio.APIClient", "customerio.api.APIClient"),
+        (
+            Shape("1.0", "1.1", ("key", "url") + _APP_INIT_TAIL),
+            Shape("1.1", "1.6", ("key", "url", "region") + _APP_INIT_TAIL),
+            Shape("1.6", None, ("key", "url", "region") + _APP_INIT_TAIL
+                  + ("use_connection_pooling",)),
+        ),
+        _APP_METHODS,
+        since="1.0",
+        credentials=("key",),
+        host_param="url",
+    ),
+)  # fmt: skip
+
+# Request objects of the App API. Every field defaults to None and nothing is validated
+# client-side, so a blank identifier goes to the API as it is.
+_COMMON_REQUEST = ("transactional_message_id", "identifiers", "disable_message_retention",
+                   "queue_draft", "message_data")  # fmt: skip
+
+
+def _request(name: str, since: str, *params: str) -> SdkClass:
+    return SdkClass(
+        name,
+        REQUEST,
+        (f"customerio.{name}", f"customerio.api.{name}"),
+        (Shape(since, None, params, timestamps=("send_at",)),),
+        since=since,
+    )
+
+
+REQUEST_CLASSES: Tuple[SdkClass, ...] = (
+    _request("SendEmailRequest", "1.0", *_COMMON_REQUEST, "to", "_from", "headers",
+             "reply_to", "cc", "bcc", "subject", "preheader", "body", "body_plain", "body_amp",
+             "plaintext_body", "amp_body", "fake_bcc", "send_to_unsubscribed", "tracked",
+             "attachments", "disable_css_preprocessing", "disable_css_preproceessing",
+             "send_at", "language"),
+    _request("SendPushRequest", "2.1", *_COMMON_REQUEST, "to", "title", "message",
+             "send_to_unsubscribed", "send_at", "language", "image_url", "link", "custom_data",
+             "custom_payload", "device", "sound"),
+    _request("SendSMSRequest", "2.2", *_COMMON_REQUEST, "to", "send_to_unsubscribed",
+             "send_at", "language"),
+    _request("SendInboxMessageRequest", "2.3", *_COMMON_REQUEST, "send_at", "language"),
+    _request("SendInAppRequest", "2.4", *_COMMON_REQUEST, "send_at", "language"),
+    _request("SendWhatsAppRequest", "3.2.0", *_COMMON_REQUEST, "to", "send_to_unsubscribed",
+             "tracked", "send_at", "language"),
+)  # fmt: skip
+
+#: Request fields that exist only in some releases: name -> (since, until, what to use instead)
+REQUEST_FIELD_WINDOWS: Mapping[str, Tuple[Optional[str], Optional[str], str]] = {
+    "plaintext_body": ("1.0", "2.0", "body_plain"),
+    "amp_body": ("1.0", "2.0", "body_amp"),
+    "body_plain": ("2.0", None, "plaintext_body"),
+    "body_amp": ("2.0", None, "amp_body"),
+    "disable_css_preproceessing": ("1.6.1", "3.0.0", "disable_css_preprocessing"),
+    "disable_css_preprocessing": ("3.0.0", None, "disable_css_preproceessing"),
+    "send_at": ("1.6.1", None, ""),
+    "language": ("1.6.1", None, ""),
+    "cc": ("3.2.0", None, ""),
+}
+
+#: The identifier keys a request's `identifiers={...}` accepts (customerio.constants, 1.3+).
+REQUEST_IDENTIFIER_KEYS = ("id", "email", "cio_id")
+
+_BY_QUALNAME: Dict[str, SdkClass] = {q: c for c in CLASSES + REQUEST_CLASSES for q in c.qualnames}
+
+
+def sdk_class(qualname: str) -> Optional[SdkClass]:
+    """The SDK class importable under `qualname` (e.g. "customerio.track.CustomerIO")."""
+    return _BY_QUALNAME.get(qualname)
+
+
+def client_class(role: str) -> SdkClass:
+    return next(c for c in CLASSES if c.role == role)
+
+
+# --------------------------------------------------------------------------------------------
+# Regions and hosts
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str  # "us" / "eu", as in [tool.cio-lint] region
+    attr: str  # "US" / "EU", as in customerio.Regions.US
+    track_host: str
+    api_host: str
+    cdp_host: str
+
+
+REGIONS: Mapping[str, Region] = {
+    "us": Region("us", "US", "track.customer.io", "api.customer.io", "https://cdp.customer.io"),
+    "eu": Region("eu", "EU", "track-eu.customer.io", "api-eu.customer.io",
+                 "https://cdp-eu.customer.io"),
+}  # fmt: skip
+DEFAULT_REGION = "us"
+REGIONS_SINCE = "1.1"  # customerio.Regions and the `region=` parameter
+REGIONS_QUALNAMES = ("customerio.Regions", "customerio.regions.Regions")
+
+
+def region_of_qualname(qualname: str) -> Optional[Region]:
+    """`customerio.Regions.EU` -> the EU region."""
+    for prefix in REGIONS_QUALNAMES:
+        for region in REGIONS.values():
+            if qualname == f"{prefix}.{region.attr}":
+                return region
+    return None
+
+
+def region_of_host(host: str) -> Optional[Region]:
+    """The region whose Track, App API or CDP host `host` names (scheme and path ignored)."""
+    bare = host.strip().lower()
+    for sep in ("://",):
+        if sep in bare:
+            bare = bare.split(sep, 1)[1]
+    bare = bare.split("/", 1)[0].split(":", 1)[0]
+    for region in REGIONS.values():
+        cdp_bare = region.cdp_host.split("://", 1)[1]
+        if bare in (region.track_host, region.api_host, cdp_bare):
+            return region
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Exceptions, modules, names the SDK never had
+
+EXCEPTION_QUALNAMES = ("customerio.CustomerIOException", "customerio.client_base.CustomerIOException")
+
+#: Exceptions the SDK catches inside every request and re-raises as CustomerIOException
+#: (every release, 0.2 -> 3.2.0), so a handler for them around SDK calls never runs.
+WRAPPED_EXCEPTIONS = (
+    "requests.ConnectionError",
+    "requests.exceptions.ConnectionError",
+    "requests.Timeout",
+    "requests.exceptions.Timeout",
+    "requests.ReadTimeout",
+    "requests.exceptions.ReadTimeout",
+    "requests.ConnectTimeout",
+    "requests.exceptions.ConnectTimeout",
+    "requests.RequestException",
+    "requests.exceptions.RequestException",
+    "requests.HTTPError",
+    "requests.exceptions.HTTPError",
+    "requests.exceptions.SSLError",
+    "urllib3.exceptions.HTTPError",
+    "urllib3.exceptions.MaxRetryError",
+    "urllib3.exceptions.NewConnectionError",
+    "ConnectionError",
+    "TimeoutError",
+    "socket.timeout",
+)
+
+#: Modules of the `customerio` package and the releases that have them.
+MODULES: Mapping[str, Tuple[str, Optional[str]]] = {
+    "customerio": ("0.1.1", None),
+    "customerio.track": ("1.0", None),
+    "customerio.api": ("1.0", None),
+    "customerio.client_base": ("1.0", None),
+    "customerio.regions": ("1.1", None),
+    "customerio.constants": ("1.3", None),
+    "customerio.__version__": ("1.4", "3.2.0"),
+    # Shipped by customerio-cdp-analytics, not by this SDK.
+    "customerio.analytics": ("0.1.1", None),
+}
+
+#: Names people borrow from Customer.io's other SDKs; none exists in the Python package.
+FOREIGN_NAMES: Mapping[str, str] = {
+    "TrackClient": "CustomerIO (the Node SDK's TrackClient)",
+    "RegionUS": "Regions.US (the Node SDK's RegionUS)",
+    "RegionEU": "Regions.EU (the Node SDK's RegionEU)",
+    "IdentifierType": "plain strings \"id\", \"email\", \"cio_id\" (the Node SDK's IdentifierType)",
+    "CustomerIORequestError": "CustomerIOException (the Node SDK's CustomerIORequestError)",
+}
+
+# --------------------------------------------------------------------------------------------
+# customerio-cdp-analytics (`from customerio import analytics`)
+
+CDP_MODULE = "customerio.analytics"
+#: Module-level settings that analytics reads when it builds its default client.
+CDP_SETTINGS = ("write_key", "host", "on_error", "debug", "send", "sync_mode",
+                "max_queue_size", "gzip", "timeout", "max_retries")  # fmt: skip
+#: analytics.track(user_id, event, properties, ...): the positional order of the proxy.
+CDP_TRACK_PARAMS = ("user_id", "event", "properties", "context", "timestamp", "anonymous_id",
+                    "integrations", "message_id")  # fmt: skip
+CDP_EVENT_METHODS = {"track": "event"}
