@@ -1,0 +1,222 @@
+"""Settings: `[tool.cio-lint]` and flake8's `--cio-*` options, validated into one frozen object.
+
+Both front-ends build a `Settings` here and hand it to the engine; nothing else reads config.
+Every error names the file and the key, so the front-ends can print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10 only
+    import tomli as tomllib
+
+from cio_lint import sdk
+
+DEFAULT_EVENT_NAME_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
+    "build", "dist", "node_modules", "*.egg-info", ".mypy_cache", ".pytest_cache",
+    "site-packages",
+)  # fmt: skip
+OUTPUT_FORMATS = ("text", "json", "sarif", "github")
+
+
+class ConfigError(Exception):
+    """A configuration mistake, already phrased for the user: `file: key: what is wrong`."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: Tuple[str, ...] = ()  # empty: the rules that are on by default
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    region: Optional[str] = None  # the workspace's region, "us" or "eu"; None: not configured
+    sdk_version: Optional[str] = None  # a PEP 440 specifier that overrides detection
+    events: Tuple[str, ...] = ()
+    event_name_pattern: str = DEFAULT_EVENT_NAME_PATTERN
+    client_factories: Tuple[str, ...] = ()
+    output_format: str = "text"
+    #: where these settings came from (for `cio-lint config` and error messages)
+    source: Optional[str] = field(default=None, compare=False)
+
+    def with_overrides(self, **changes: Any) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation of raw values (from TOML or from flake8 option strings)
+
+
+def _as_list(where: str, key: str, value: Any) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,\s]+", value) if v]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _as_str(where: str, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key}: expected a string, got {value!r}")
+    return value
+
+
+def _codes(where: str, key: str, value: Any) -> Tuple[str, ...]:
+    from cio_lint.rules import is_known_selector
+
+    codes = _as_list(where, key, value)
+    for code in codes:
+        if not is_known_selector(code):
+            raise ConfigError(f"{where}: {key}: unknown rule code or name {code!r}")
+    return codes
+
+
+def _region(where: str, key: str, value: Any) -> str:
+    region = _as_str(where, key, value).strip().lower()
+    if region not in sdk.REGIONS:
+        raise ConfigError(f"{where}: {key}: region must be one of {', '.join(sdk.REGIONS)}, got {value!r}")
+    return region
+
+
+def _sdk_version(where: str, key: str, value: Any) -> str:
+    spec = sdk.parse_version_spec(_as_str(where, key, value))
+    if spec is None:
+        raise ConfigError(f"{where}: {key}: not a version or PEP 440 range: {value!r}")
+    return spec
+
+
+def _pattern(where: str, key: str, value: Any) -> str:
+    pattern = _as_str(where, key, value)
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: {key}: invalid regular expression: {exc}") from None
+    return pattern
+
+
+def _factories(where: str, key: str, value: Any) -> Tuple[str, ...]:
+    factories = _as_list(where, key, value)
+    for item in factories:
+        if not re.fullmatch(r"[\w.]+:[\w.]+", item):
+            raise ConfigError(f"{where}: {key}: expected 'module:function', got {item!r}")
+    return factories
+
+
+def _per_file_ignores(where: str, key: str, value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if isinstance(value, str):  # flake8 style: "tests/*:CIO303 other.py:CIO1,CIO2"
+        pairs: Dict[str, Any] = {}
+        for item in re.split(r"\s+(?=[^\s:]+:)", value.strip()):
+            if not item:
+                continue
+            pattern, _, codes = item.rpartition(":")
+            if not pattern:
+                raise ConfigError(f"{where}: {key}: expected 'glob:CODES', got {item!r}")
+            pairs[pattern] = codes
+        value = pairs
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: {key}: expected a table of glob = [codes], got {value!r}")
+    return tuple((glob, _codes(where, f"{key}.{glob}", codes)) for glob, codes in value.items())
+
+
+def _output_format(where: str, key: str, value: Any) -> str:
+    fmt = _as_str(where, key, value)
+    if fmt not in OUTPUT_FORMATS:
+        raise ConfigError(f"{where}: {key}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
+    return fmt
+
+
+#: config key -> (Settings field, validator)
+KEYS = {
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "extend-select": ("extend_select", _codes),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _as_list),
+    "extend-exclude": ("extend_exclude", _as_list),
+    "region": ("region", _region),
+    "sdk-version": ("sdk_version", _sdk_version),
+    "events": ("events", _as_list),
+    "event-name-pattern": ("event_name_pattern", _pattern),
+    "client-factories": ("client_factories", _factories),
+    "output-format": ("output_format", _output_format),
+}
+
+
+def settings_from_mapping(
+    table: Mapping[str, Any], where: str, base: Settings = Settings()
+) -> Settings:
+    """Validate a `[tool.cio-lint]`-shaped mapping; keys may use - or _."""
+    changes: Dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("_", "-")
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"{where}: unknown key {raw_key!r}{hint}")
+        attr, validate = KEYS[key]
+        changes[attr] = validate(where, f"[tool.cio-lint] {key}", value)
+    return replace(base, source=where, **changes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def read_pyproject_table(path: Path) -> Optional[Mapping[str, Any]]:
+    """The `[tool.cio-lint]` table of a pyproject.toml, None if it has none."""
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("cio-lint")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cio-lint] must be a table")
+    return table
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.cio-lint] table, walking up from `start`."""
+    directory = start if start.is_dir() else start.parent
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                if read_pyproject_table(candidate) is not None:
+                    return candidate
+            except ConfigError:
+                # A broken pyproject.toml nearest to the code is the user's config: say so.
+                return candidate
+    return None
+
+
+def load_settings(path: Optional[Path]) -> Settings:
+    """Settings from a pyproject.toml (or the defaults when `path` is None)."""
+    if path is None:
+        return Settings()
+    table = read_pyproject_table(path)
+    return settings_from_mapping(table or {}, str(path))
+
+
+def parse_list_option(value: Optional[str]) -> Tuple[str, ...]:
+    return tuple(v for v in re.split(r"[,\s]+", value or "") if v)
+
+
+def flag_values(values: Iterable[str]) -> Tuple[str, ...]:
+    """Flatten repeated/comma-separated CLI values: ("CIO1,CIO2", "CIO3") -> 3 items."""
+    out = []
+    for value in values:
+        out.extend(parse_list_option(value))
+    return tuple(out)

@@ -1,0 +1,440 @@
+"""What an expression is, as far as Customer.io is concerned.
+
+The resolver answers two questions for the rules, per file:
+- `value(expr)`: is this a Customer.io class, a client or request instance, the CDP module,
+  or a factory that returns a client? (`SdkValue`, or None for "not ours / cannot tell")
+- `call_target(call)`: is this call constructing an SDK class, calling a client method, or
+  calling the CDP module? (`CallTarget`, or None)
+
+Matching is by qualified name (LibCST's QualifiedNameProvider and scopes), never by a bare
+name, so a local `class CustomerIO`, Segment's `analytics` or an `io.StringIO` named `cio`
+never resolve. Names are followed through their bindings (assignment, `with ... as`,
+annotations, `self.<attr>`, functions that return clients, other project modules): each way
+real code reaches a client is one case of `_binding_value`. When bindings disagree or cannot
+be read, the answer is None: rules stay silent where the code cannot show the mistake.
+
+It also evaluates literals (`literal(expr)`) through names whose only binding is a literal,
+and binds a call's arguments to an SDK signature (`bind_arguments`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+from libcst._metadata_dependent import LazyValue
+from libcst.metadata import (
+    Assignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    Scope,
+    ScopeProvider,
+)
+
+from cio_lint import sdk
+
+if TYPE_CHECKING:
+    from cio_lint.project import ModuleIndex
+
+#: The metadata the resolver reads; the engine resolves them once per file.
+METADATA = (ScopeProvider, QualifiedNameProvider, ParentNodeProvider)
+
+CLASS = "class"
+INSTANCE = "instance"
+MODULE = "module"
+FACTORY = "factory"
+
+CONSTRUCT = "construct"
+METHOD = "method"
+CDP_CALL = "cdp"
+
+
+@dataclass(frozen=True)
+class SdkValue:
+    kind: str  # CLASS, INSTANCE, MODULE or FACTORY (a callable returning an INSTANCE)
+    sdk_class: Optional[sdk.SdkClass] = None
+    module: Optional[str] = None  # for MODULE: the module's qualified name
+    #: a project subclass: the parameters of its own __init__ when visible (for mapping args)
+    init_params: Optional[Tuple[str, ...]] = None
+
+    def instance(self) -> "SdkValue":
+        return SdkValue(INSTANCE, self.sdk_class, init_params=self.init_params)
+
+
+@dataclass(frozen=True)
+class CallTarget:
+    kind: str  # CONSTRUCT, METHOD or CDP_CALL
+    sdk_class: Optional[sdk.SdkClass]
+    name: str = ""  # method or CDP function name
+    #: constructor parameters when a project subclass defines its own __init__
+    init_params: Optional[Tuple[str, ...]] = None
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A value known from the source: a str, int, float, bool or None."""
+
+    value: Union[str, int, float, bool, None]
+    node: cst.CSTNode  # where the literal is written (may be far from the use)
+
+
+_NONE_BINDING = object()  # `x = None`: a placeholder that does not decide what x is
+
+
+@dataclass(frozen=True)
+class SdkCall:
+    """A call into the SDK, with the signature of the release the project runs."""
+
+    target: CallTarget
+    method: Optional[sdk.Method]  # METHOD: the SDK's method (None: a name the SDK lacks)
+    shape: Optional[sdk.Shape]  # the signature in force (None: not in this release)
+    args: Optional[BoundArguments]  # the call's arguments bound to `shape`
+
+    @property
+    def kind(self) -> str:
+        return self.target.kind
+
+    @property
+    def role(self) -> Optional[str]:
+        return self.target.sdk_class.role if self.target.sdk_class else None
+
+    def arg(self, param: str) -> Optional[cst.BaseExpression]:
+        bound = self.args.params.get(param) if self.args else None
+        return bound.value if bound is not None else None
+
+
+class Resolver:
+    def __init__(self, wrapper: MetadataWrapper, index: Optional["ModuleIndex"] = None,
+                 module_name: str = "", version: sdk.SdkVersion = sdk.UNKNOWN_VERSION) -> None:  # fmt: skip
+        self.wrapper = wrapper
+        self.version = version
+        self._calls: Dict[int, Optional[SdkCall]] = {}
+        self.module = wrapper.module
+        self._scopes = wrapper.resolve(ScopeProvider)
+        self._qualnames = wrapper.resolve(QualifiedNameProvider)
+        self._parents = wrapper.resolve(ParentNodeProvider)
+        self.index = index
+        self.module_name = module_name
+        self._values: Dict[int, Optional[SdkValue]] = {}
+        self._in_progress: Set[int] = set()
+        self._targets: Dict[int, Optional[CallTarget]] = {}
+
+    # -- metadata access ----------------------------------------------------------------------
+
+    def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        return self._parents.get(node)
+
+    def scope(self, node: cst.CSTNode) -> Optional[Scope]:
+        return self._scopes.get(node)
+
+    def qualified_names(self, node: cst.CSTNode) -> Set[str]:
+        names = self._qualnames.get(node)
+        if isinstance(names, LazyValue):
+            names = names()
+        return {q.name for q in names or () if q.source is QualifiedNameSource.IMPORT}
+
+    def sdk_names(self, node: cst.CSTNode) -> Set[str]:
+        """Qualified names of `node` inside the `customerio` package (empty if shadowed)."""
+        if self.index is not None and self.index.shadows_sdk:
+            return set()
+        return {n for n in self.qualified_names(node) if n == "customerio" or n.startswith("customerio.")}
+
+    # -- what is this expression? ------------------------------------------------------------
+
+    def value(self, expr: cst.BaseExpression) -> Optional[SdkValue]:
+        key = id(expr)
+        if key in self._values:
+            return self._values[key]
+        if key in self._in_progress:  # a binding cycle (x = f(x)): cannot tell
+            return None
+        self._in_progress.add(key)
+        try:
+            result = self._compute_value(expr)
+        finally:
+            self._in_progress.discard(key)
+        self._values[key] = result
+        return result
+
+    def _compute_value(self, expr: cst.BaseExpression) -> Optional[SdkValue]:
+        if isinstance(expr, (cst.Name, cst.Attribute)):
+            by_name = self._value_by_qualified_name(expr)
+            if by_name is not None:
+                return by_name
+            if isinstance(expr, cst.Name):
+                return self._value_of_name(expr)
+            return self._value_of_attribute(expr)
+        if isinstance(expr, cst.Call):
+            func = self.value(expr.func)
+            if func is not None and func.kind in (CLASS, FACTORY):
+                return func.instance()
+            return None
+        if isinstance(expr, cst.Await):
+            return self.value(expr.expression)
+        if isinstance(expr, cst.NamedExpr):
+            return self.value(expr.value)
+        return None
+
+    def _value_by_qualified_name(self, expr: cst.BaseExpression) -> Optional[SdkValue]:
+        for name in self.sdk_names(expr):
+            cls = sdk.sdk_class(name)
+            if cls is not None:
+                return SdkValue(CLASS, cls)
+            if name == sdk.CDP_MODULE:
+                return SdkValue(MODULE, module=name)
+        if self.index is not None:
+            for name in self.qualified_names(expr):
+                found = self.index.lookup(name, importer=self.module_name)
+                if found is not None:
+                    return found
+        return None
+
+    def _value_of_name(self, name: cst.Name) -> Optional[SdkValue]:
+        scope = self.scope(name)
+        if scope is None:
+            return None
+        return self._agree(self._binding_value(a) for a in scope[name.value])
+
+    def _value_of_attribute(self, attr: cst.Attribute) -> Optional[SdkValue]:
+        return None  # self.<attr> and module attributes: see the reach layer
+
+    def _agree(self, values) -> Optional[SdkValue]:
+        """One SdkValue if every binding says the same (ignoring `= None`), else None."""
+        found: Optional[SdkValue] = None
+        any_binding = False
+        for value in values:
+            any_binding = True
+            if value is _NONE_BINDING:
+                continue
+            if value is None or (found is not None and value != found):
+                return None
+            found = value
+        return found if any_binding else None
+
+    def _binding_value(self, assignment) -> object:
+        """What one binding of a name gives: an SdkValue, _NONE_BINDING, or None (unknown)."""
+        if not isinstance(assignment, Assignment):
+            return None  # builtins, imports (already tried by qualified name)
+        node = assignment.node
+        parent = self.parent(node)
+        if isinstance(parent, cst.AssignTarget):
+            statement = self.parent(parent)
+            if isinstance(statement, cst.Assign):
+                return self._assigned(statement.value)
+        if isinstance(parent, cst.AnnAssign) and parent.target is node:
+            if parent.value is not None and not _is_none(parent.value):
+                return self._assigned(parent.value)
+            return self.annotation_value(parent.annotation.annotation) or _NONE_BINDING
+        if isinstance(parent, cst.AsName):
+            item = self.parent(parent)
+            if isinstance(item, cst.WithItem):
+                return self.value(item.item)
+        if isinstance(parent, cst.NamedExpr) and parent.target is node:
+            return self.value(parent.value)
+        if isinstance(node, cst.Param) or isinstance(parent, cst.Param):
+            param = node if isinstance(node, cst.Param) else parent
+            if param.annotation is not None:
+                return self.annotation_value(param.annotation.annotation)
+            return None
+        if isinstance(node, cst.FunctionDef):
+            return self.function_value(node)
+        if isinstance(node, cst.ClassDef):
+            return self.class_value(node)
+        return None
+
+    def _assigned(self, value: cst.BaseExpression) -> object:
+        return _NONE_BINDING if _is_none(value) else self.value(value)
+
+    # Extension points of the reach layer (annotations, factories, subclasses); the base layer
+    # knows none of them.
+    def annotation_value(self, annotation: cst.BaseExpression) -> Optional[SdkValue]:
+        return None
+
+    def function_value(self, func: cst.FunctionDef) -> Optional[SdkValue]:
+        return None
+
+    def class_value(self, cls: cst.ClassDef) -> Optional[SdkValue]:
+        return None
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def call_target(self, call: cst.Call) -> Optional[CallTarget]:
+        key = id(call)
+        if key not in self._targets:
+            self._targets[key] = self._compute_call_target(call)
+        return self._targets[key]
+
+    def _compute_call_target(self, call: cst.Call) -> Optional[CallTarget]:
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            owner = self.value(func.value)
+            if owner is not None:
+                if owner.kind == INSTANCE and owner.sdk_class is not None:
+                    return CallTarget(METHOD, owner.sdk_class, func.attr.value)
+                if owner.kind == MODULE and owner.module == sdk.CDP_MODULE:
+                    return CallTarget(CDP_CALL, None, func.attr.value)
+        value = self.value(func)
+        if value is not None and value.kind == CLASS:
+            return CallTarget(CONSTRUCT, value.sdk_class, init_params=value.init_params)
+        return None
+
+    def sdk_call(self, call: cst.Call) -> Optional[SdkCall]:
+        """The SDK call `call` makes, bound to the signature of the newest admitted release."""
+        key = id(call)
+        if key not in self._calls:
+            self._calls[key] = self._compute_sdk_call(call)
+        return self._calls[key]
+
+    def _compute_sdk_call(self, call: cst.Call) -> Optional[SdkCall]:
+        target = self.call_target(call)
+        if target is None:
+            return None
+        release = self.version.newest
+        method, shape = None, None
+        if target.kind == METHOD and target.sdk_class is not None:
+            method = target.sdk_class.methods.get(target.name)
+            shape = method.shape_for(release) if method else None
+        elif target.kind == CONSTRUCT and target.sdk_class is not None:
+            if target.init_params is not None:  # a project subclass with its own __init__
+                shape = sdk.Shape("0", None, target.init_params, var_keyword=True)
+            else:
+                shape = target.sdk_class.constructor_for(release)
+        args = bind_arguments(call, shape.params) if shape is not None else None
+        return SdkCall(target, method, shape, args)
+
+    # -- literals -----------------------------------------------------------------------------
+
+    def literal(self, expr: cst.BaseExpression, _depth: int = 0) -> Optional[Literal]:
+        """The literal value of `expr`, directly or through a name bound once to a literal."""
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            try:
+                value = expr.evaluated_value
+            except Exception:  # an odd prefix LibCST cannot evaluate
+                return None
+            return Literal(value, expr) if isinstance(value, str) else None
+        if isinstance(expr, cst.Integer):
+            return Literal(int(expr.evaluated_value), expr)
+        if isinstance(expr, cst.Float):
+            return Literal(float(expr.evaluated_value), expr)
+        if isinstance(expr, cst.Name):
+            if expr.value in ("None", "True", "False") and self._is_builtin(expr):
+                return Literal({"None": None, "True": True, "False": False}[expr.value], expr)
+            if _depth < 5:
+                bound = self._single_binding_value(expr)
+                if bound is not None:
+                    return self.literal(bound, _depth + 1)
+        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+            inner = self.literal(expr.expression, _depth)
+            if inner is not None and isinstance(inner.value, (int, float)):
+                return Literal(-inner.value, inner.node)
+        return None
+
+    def _is_builtin(self, name: cst.Name) -> bool:
+        scope = self.scope(name)
+        return scope is None or not any(isinstance(a, Assignment) for a in scope[name.value])
+
+    def _single_binding_value(self, name: cst.Name) -> Optional[cst.BaseExpression]:
+        """The value of `name = <value>` when that is the name's only binding."""
+        scope = self.scope(name)
+        if scope is None:
+            return None
+        assignments = list(scope[name.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None
+        parent = self.parent(assignments[0].node)
+        if isinstance(parent, cst.AssignTarget):
+            statement = self.parent(parent)
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                return statement.value
+        if isinstance(parent, cst.AnnAssign) and parent.value is not None:
+            return parent.value
+        return None
+
+    def bound_expression(self, expr: cst.BaseExpression) -> cst.BaseExpression:
+        """`expr`, or the value a name is bound to when that is its only binding."""
+        seen = 0
+        while isinstance(expr, cst.Name) and seen < 5:
+            bound = self._single_binding_value(expr)
+            if bound is None:
+                break
+            expr, seen = bound, seen + 1
+        return expr
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+# ---------------------------------------------------------------------------------------------
+# Binding a call's arguments to a signature
+
+
+@dataclass
+class BoundArguments:
+    params: Dict[str, cst.Arg] = field(default_factory=dict)  # parameter -> its argument
+    extra_keywords: Dict[str, cst.Arg] = field(default_factory=dict)  # go to **kwargs
+    extra_positional: List[cst.Arg] = field(default_factory=list)  # more than the signature takes
+    #: *args or **kwargs at the call: parameters not in `params` may still be passed
+    dynamic: bool = False
+
+
+def bind_arguments(call: cst.Call, params: Sequence[str]) -> BoundArguments:
+    bound = BoundArguments()
+    position = 0
+    positional_known = True
+    for arg in call.args:
+        if arg.star == "**":
+            bound.dynamic = True
+        elif arg.star == "*":
+            bound.dynamic = True
+            positional_known = False
+        elif arg.keyword is not None:
+            name = arg.keyword.value
+            if name in params:
+                bound.params[name] = arg
+            else:
+                bound.extra_keywords[name] = arg
+        elif positional_known:
+            if position < len(params):
+                bound.params[params[position]] = arg
+            else:
+                bound.extra_positional.append(arg)
+            position += 1
+    return bound
+
+
+def dotted_name(expr: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` -> "a.b.c"; None for anything that is not a plain dotted name."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = dotted_name(expr.value)
+        return None if base is None else f"{base}.{expr.attr.value}"
+    return None
+
+
+_ENV_GETTERS = ("getenv", "get", "environ", "config", "env", "str", "secret", "get_secret")
+
+
+def value_name(expr: cst.BaseExpression) -> Optional[str]:
+    """The name a value is known by, as written: `settings.CIO_SITE_ID` -> "CIO_SITE_ID",
+    `os.environ["TRACK_KEY"]` and `os.getenv("TRACK_KEY")` -> "TRACK_KEY"; None otherwise."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
+        index = expr.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            value = index.value.evaluated_value
+            return value if isinstance(value, str) else None
+    if isinstance(expr, cst.Call) and expr.args:
+        func = expr.func
+        callee = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        first = expr.args[0].value
+        if callee in _ENV_GETTERS and isinstance(first, cst.SimpleString):
+            value = first.evaluated_value
+            return value if isinstance(value, str) else None
+    return None

@@ -1,0 +1,106 @@
+"""The shape of a rule: a LibCST batched visitor that carries its own code, docs and examples.
+
+A rule visits the nodes it cares about, asks the resolver what they are (a Track client, a
+request object...), reads what it needs from `cio_lint.sdk`, and calls `self.report(...)`.
+Its VALID/INVALID examples become test cases (tests/test_rules.py) and its docstring is what
+`cio-lint rule` prints and what the README's rule table is generated from.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Mapping, Optional, Sequence
+
+import libcst as cst
+
+from cio_lint.finding import Edit, Fix
+
+if TYPE_CHECKING:
+    from cio_lint.engine import FileContext
+    from cio_lint.resolve import Resolver
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code on which the rule must stay silent."""
+
+    code: str
+    config: Mapping[str, object] = field(default_factory=dict)  # [tool.cio-lint] keys
+    sdk_version: str = ""  # a PEP 440 specifier, as if the project pinned it
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Invalid(Valid):
+    """Code on which the rule must fire `count` times (the first at `line`, if given)."""
+
+    count: int = 1
+    line: Optional[int] = None
+    #: the source after applying every fix of this rule (safe and unsafe); None: no fix
+    fixed: Optional[str] = None
+
+    @property
+    def fixed_source(self) -> Optional[str]:
+        return None if self.fixed is None else textwrap.dedent(self.fixed).lstrip("\n")
+
+
+class Rule(cst.BatchableCSTVisitor):
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    DEFAULT_ENABLED: ClassVar[bool] = True
+    #: "safe" / "unsafe" when the rule offers fixes; None when it never does
+    FIX: ClassVar[Optional[str]] = None
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init__(self, context: "FileContext") -> None:
+        super().__init__()
+        self.context = context
+        #: the exception this rule raised on this file, if any; the engine reports it as
+        #: CIO000 and drops the rule's findings for the file, and the other rules go on
+        self.failure: Optional[BaseException] = None
+
+    def get_visitors(self):
+        return {name: self._guard(method) for name, method in super().get_visitors().items()}
+
+    def _guard(self, method):
+        def guarded(node):
+            if self.failure is not None:
+                return None
+            try:
+                return method(node)
+            except RecursionError:
+                raise  # the whole file is too deep; the engine reports it once
+            except Exception as exc:
+                self.failure = exc
+                return None
+
+        return guarded
+
+    @property
+    def resolver(self) -> "Resolver":
+        return self.context.resolver
+
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[Fix] = None) -> None:
+        self.context.report(self, node, message, fix)
+
+    # Fix helpers: edits are computed from node positions, so fixes stay plain text edits.
+    def replace(self, node: cst.CSTNode, code: str) -> Edit:
+        return self.context.replace_edit(node, code)
+
+    def fix(self, *edits: Optional[Edit]) -> Optional[Fix]:
+        real = tuple(e for e in edits if e is not None)
+        return Fix(self.FIX or "safe", real) if real and self.FIX else None
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring: what the rule finds."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.NAME
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent("\n".join((cls.__doc__ or "").splitlines()[1:])).strip()

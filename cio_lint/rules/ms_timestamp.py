@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional, Tuple
+
+import libcst as cst
+
+from cio_lint import sdk
+from cio_lint.resolve import CONSTRUCT, METHOD
+from cio_lint.rules.base import Invalid, Rule, Valid
+
+# Epoch seconds stay 10 digits until 2286; a 13-digit value is milliseconds, 16 micro, 19 nano.
+_UNITS = ((10**18, "nanoseconds"), (10**15, "microseconds"), (10**12, "milliseconds"))
+_FACTORS = {1_000: "milliseconds", 1_000_000: "microseconds", 1_000_000_000: "nanoseconds"}
+_SECONDS_CALLS = ("time.time", "time.mktime", "calendar.timegm")
+#: an attribute whose name states a finer unit is the author's choice (duration_ms, ts_millis)
+_UNIT_IN_NAME = re.compile(r"(^|_)(ms|msec|millis|milliseconds|us|micros|ns|nanos)$|[a-z0-9](Ms|Millis|Ns)$")
+#: only for bare integer literals: the attribute must say it holds a point in time
+_TIME_NAME = re.compile(r"(^|_)(at|on|time|timestamp|date|ts|datetime|epoch)$|^(timestamp|time|date)", re.I)
+_SECONDS_PER_YEAR = 31_556_952
+
+
+class MsTimestamp(Rule):
+    """An epoch in milliseconds (or finer) reaches a timestamp or attribute that Customer.io reads as seconds.
+
+    ## What it does
+    Finds `time.time() * 1000`, `dt.timestamp() * 1000`, `time.time_ns()`, 13-digit epoch
+    literals and names bound to them, where they reach the SDK: the `timestamp` of `track()`
+    (3.x) and `backfill()`, a request's `send_at`, and person or event attribute values.
+    Durations (`(time.time() - start) * 1000`) are not epochs and are left alone, and so are
+    attributes whose name states the unit (`load_ms`, `ts_millis`).
+
+    ## Why is this bad?
+    Customer.io reads epoch timestamps in seconds. The SDK sends integers unchanged in every
+    release, so a millisecond value lands tens of thousands of years in the future: date
+    segments, filters and campaign waits on that attribute never match.
+
+    ## Example
+    ```python
+    cio.identify(id=user.id, created_at=int(time.time() * 1000))
+    ```
+
+    ## Use instead
+    ```python
+    cio.identify(id=user.id, created_at=int(time.time()))
+    ```
+
+    ## Fix safety
+    No fix yet: the right change depends on where the value comes from.
+    """
+
+    CODE = "CIO201"
+    NAME = "ms-timestamp"
+
+    VALID = [
+        Valid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', created_at=int(time.time()))\n"),
+        Valid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', load_ms=int(time.time() * 1000))\n"),
+        Valid("import time\nfrom customerio import CustomerIO\nstart = time.time()\nCustomerIO('s','k').identify('u', took=(time.time() - start) * 1000)\n"),
+        # a 13-digit number that is not a time (a phone number) is left alone
+        Valid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', phone=4915112345678)\n"),
+        # Mixpanel's track takes milliseconds happily: not ours
+        Valid("import time, mixpanel\nmixpanel.Mixpanel('t').track('u', 'ev', {'time': time.time() * 1000})\n"),
+    ]
+    INVALID = [
+        Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', created_at=int(time.time() * 1000))\n"),
+        Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', timestamp=time.time_ns())\n"),
+        Invalid("""
+            from datetime import datetime
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            now_ms = round(datetime.now().timestamp() * 1000)
+            cio.track('u', 'paid', data={"paid_at": now_ms})
+            """, line=5),
+        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').backfill('u', 'ev', 1700000000000)\n"),
+        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', last_seen_at=1700000000000)\n"),
+        Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='x', at=time.time()*1e3)\n",
+                sdk_version="==2.4"),
+    ]  # fmt: skip
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = self.resolver.sdk_call(node)
+        if call is None or call.shape is None or call.args is None:
+            return
+        if not (call.kind == METHOD or (call.kind == CONSTRUCT and call.role == sdk.REQUEST)):
+            return
+        for param in call.shape.timestamps:
+            value = call.arg(param)
+            if value is not None:
+                self._check(value, param, literal_ok=True)
+        for key, value in self._attributes(call):
+            self._check(value, key, literal_ok=bool(_TIME_NAME.search(key)))
+
+    def _attributes(self, call) -> Iterator[Tuple[str, cst.BaseExpression]]:
+        where = call.shape.attributes
+        if where == "**":
+            for key, arg in call.args.extra_keywords.items():
+                yield key, arg.value
+        elif where is not None:
+            data = call.arg(where)
+            if data is not None:
+                yield from _dict_items(self.resolver.bound_expression(data), self.resolver)
+
+    def _check(self, value: cst.BaseExpression, key: str, literal_ok: bool) -> None:
+        if _UNIT_IN_NAME.search(key):
+            return
+        found = self._epoch_unit(value, literal_ok)
+        if found is None:
+            return
+        unit, number = found
+        when = (f"lands in the year {1970 + number // _SECONDS_PER_YEAR:,}" if number
+                else "lands thousands of years in the future")  # fmt: skip
+        self.report(
+            value,
+            f"{key} gets an epoch in {unit}, but Customer.io reads epoch seconds: the SDK sends "
+            f"the integer unchanged, so it {when} and date segments and filters on it never "
+            f"match; send seconds, e.g. int(time.time()) or int(dt.timestamp())",
+        )
+
+    def _epoch_unit(self, expr: cst.BaseExpression, literal_ok: bool,
+                    depth: int = 0) -> Optional[Tuple[str, int]]:  # fmt: skip
+        """(unit, literal value or 0) when `expr` is an epoch finer than seconds."""
+        if depth > 6:
+            return None
+        expr = self.resolver.bound_expression(expr)
+        if isinstance(expr, cst.Call) and len(expr.args) == 1 and _callee(expr) in ("int", "round", "math.floor", "math.ceil"):
+            return self._epoch_unit(expr.args[0].value, literal_ok, depth + 1)
+        if isinstance(expr, cst.Call) and not expr.args and "time.time_ns" in self._names(expr.func):
+            return ("nanoseconds", 0)
+        if isinstance(expr, cst.BinaryOperation):
+            if isinstance(expr.operator, cst.Multiply):
+                for epoch, factor in ((expr.left, expr.right), (expr.right, expr.left)):
+                    unit = _FACTORS.get(self._number(factor) or 0)
+                    if unit and self._is_seconds_epoch(epoch, depth):
+                        return (unit, 0)
+            if isinstance(expr.operator, (cst.FloorDivide, cst.Divide)):
+                inner = self._epoch_unit(expr.left, False, depth + 1)
+                divisor = self._number(expr.right) or 0
+                if inner and inner[0] == "nanoseconds" and divisor in (1_000, 1_000_000):
+                    return ("microseconds" if divisor == 1_000 else "milliseconds", 0)
+            return None
+        if literal_ok:
+            literal = self.resolver.literal(expr)
+            if literal is not None and isinstance(literal.value, int) and not isinstance(literal.value, bool):
+                for threshold, unit in _UNITS:
+                    if threshold <= literal.value < threshold * 10:
+                        return (unit, literal.value // (threshold // 10**9))
+        return None
+
+    def _is_seconds_epoch(self, expr: cst.BaseExpression, depth: int) -> bool:
+        expr = self.resolver.bound_expression(expr)
+        if isinstance(expr, cst.Call) and len(expr.args) == 1 and _callee(expr) in ("int", "round", "float"):
+            return self._is_seconds_epoch(expr.args[0].value, depth + 1)
+        if not isinstance(expr, cst.Call):
+            return False
+        if any(n in _SECONDS_CALLS for n in self._names(expr.func)):
+            return True
+        # <datetime>.timestamp(): seconds since the epoch, as a float
+        return isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "timestamp" and not expr.args
+
+    def _names(self, func: cst.BaseExpression) -> set:
+        return self.resolver.qualified_names(func)
+
+    def _number(self, expr: cst.BaseExpression) -> Optional[int]:
+        literal = self.resolver.literal(expr)
+        if literal is None or isinstance(literal.value, bool) or not isinstance(literal.value, (int, float)):
+            return None
+        return int(literal.value) if float(literal.value).is_integer() else None
+
+
+def _callee(call: cst.Call) -> str:
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return f"{func.value.value}.{func.attr.value}"
+    return ""
+
+
+def _dict_items(expr: cst.BaseExpression, resolver) -> Iterator[Tuple[str, cst.BaseExpression]]:
+    """(key, value) of a dict display or `dict(k=v)`, recursing into nested dicts."""
+    if isinstance(expr, cst.Dict):
+        for element in expr.elements:
+            if isinstance(element, cst.DictElement):
+                key = resolver.literal(element.key)
+                if key is not None and isinstance(key.value, str):
+                    if isinstance(element.value, cst.Dict):
+                        yield from _dict_items(element.value, resolver)
+                    else:
+                        yield key.value, element.value
+    elif isinstance(expr, cst.Call) and _callee(expr) == "dict":
+        for arg in expr.args:
+            if arg.keyword is not None and not arg.star:
+                yield arg.keyword.value, arg.value

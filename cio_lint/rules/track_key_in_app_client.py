@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from cio_lint import sdk
+from cio_lint.resolve import CONSTRUCT, value_name
+from cio_lint.rules._credentials import TRACK, credential_kind
+from cio_lint.rules.base import Invalid, Rule, Valid
+
+
+class TrackKeyInAppClient(Rule):
+    """`APIClient` is given a Track credential, or a second credential in place of its `url`.
+
+    ## What it does
+    Checks how the App API client is built: a key whose name says it is a Track credential
+    (site id, Track API key), or two positional arguments as if `APIClient` took a site id and
+    a key like `CustomerIO` does.
+
+    ## Why is this bad?
+    `APIClient(key, url=None, region=Regions.US, ...)` takes one credential, the App API key,
+    and sends it as `Authorization: Bearer <key>`. A Track site id or API key is refused by
+    the App API with 401. A second positional argument is the `url` parameter in every
+    release: the key becomes the base URL, and every send fails with `CustomerIOException`
+    ("Invalid URL ... No scheme supplied").
+
+    ## Example
+    ```python
+    api = APIClient(settings.CIO_SITE_ID, settings.CIO_API_KEY)
+    ```
+
+    ## Use instead
+    ```python
+    api = APIClient(settings.CIO_APP_API_KEY, region=Regions.EU)
+    ```
+
+    ## Fix safety
+    No fix: the App API key is a different secret.
+    """
+
+    CODE = "CIO301"
+    NAME = "track-key-in-app-client"
+
+    VALID = [
+        Valid("from customerio import APIClient\napi = APIClient(settings.CIO_APP_API_KEY)\n"),
+        Valid("from customerio import APIClient\napi = APIClient(key, 'https://api-eu.customer.io')\n"),
+        Valid("from customerio import APIClient\napi = APIClient(KEY, api_url)\n"),
+        # another library's APIClient
+        Valid("from rest_framework.test import APIClient\nimport customerio\nclient = APIClient(site_id, api_key)\n"),
+    ]
+    INVALID = [
+        Invalid("from customerio import APIClient\napi = APIClient(SITE_ID, API_KEY)\n"),
+        Invalid("import os\nimport customerio\napi = customerio.APIClient(os.environ['CUSTOMERIO_TRACK_API_KEY'])\n"),
+        Invalid("""
+            from customerio import APIClient
+            from django.conf import settings
+            key = settings.CIO_SITE_ID
+            api = APIClient(key=key)
+            """),
+    ]  # fmt: skip
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = self.resolver.sdk_call(node)
+        if call is None or call.kind != CONSTRUCT or call.role != sdk.APP or call.args is None:
+            return
+        if call.target.init_params is not None:
+            return  # a project subclass: its own signature decides
+        url_arg = call.args.params.get("url")
+        if url_arg is not None and url_arg.keyword is None and not self._looks_like_url(url_arg.value):
+            self.report(
+                url_arg.value,
+                "APIClient's second parameter is `url`, not a credential: this value becomes the "
+                "base URL, so every send fails with CustomerIOException (Invalid URL); APIClient "
+                "takes one credential, the App API key: APIClient(app_api_key, region=...)",
+            )
+            return
+        key = call.arg("key")
+        found = credential_kind(key, self.resolver) if key is not None else None
+        if found and found[0] == TRACK:
+            self.report(
+                key,
+                f"{found[1]} looks like a Track credential, but APIClient sends its key as "
+                f"`Authorization: Bearer <key>` to the App API, which refuses Track credentials "
+                f"with 401; pass an App API key (Settings > API Credentials > App API keys)",
+            )
+
+    def _looks_like_url(self, expr: cst.BaseExpression) -> bool:
+        literal = self.resolver.literal(expr)
+        if literal is not None:
+            return isinstance(literal.value, str) and "://" in literal.value
+        name = value_name(self.resolver.bound_expression(expr)) or value_name(expr) or ""
+        return any(word in name.lower() for word in ("url", "host", "endpoint", "base"))
