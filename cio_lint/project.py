@@ -6,31 +6,177 @@ every file under it. It never imports or executes project code: it reads files a
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 from cio_lint import sdk
 from cio_lint.config import Settings
 
 
-@dataclass
 class ModuleIndex:
-    """What the project's own modules provide: clients, factories, subclasses (issue 4).
+    """What the project's own modules provide: clients, factories, subclasses.
+
+    Built once per project (per run, per flake8 process). The scan reads bytes only: a module
+    is a *provider candidate* when it mentions `customerio` (or re-exports from a candidate),
+    and only candidates are ever parsed, lazily, when another module imports from them.
+    Project code is never imported or executed.
 
     `shadows_sdk` is set when the project has its own top-level `customerio` module, which
     is what `import customerio` then imports: nothing under that name is the SDK.
     """
 
-    root: Optional[Path] = None
-    shadows_sdk: bool = False
+    MAX_FILES = 50_000
+    MAX_FILE_BYTES = 2_000_000
 
-    def lookup(self, qualname: str, importer: str = ""):
-        return None
+    def __init__(self, root: Optional[Path] = None, shadows_sdk: bool = False,
+                 factories: Tuple[str, ...] = ()) -> None:  # fmt: skip
+        self.root = root
+        self.shadows_sdk = shadows_sdk
+        #: declared factories, "pkg.mod:func" -> qualified name "pkg.mod.func"
+        self.factories = {f.replace(":", "."): f for f in factories}
+        self._scanned = False
+        self._paths: Dict[str, Path] = {}
+        self._packages: Set[str] = set()
+        self._candidates: Set[str] = set()
+        self._resolvers: Dict[str, object] = {}
+        self._in_progress: Set[Tuple[str, str]] = set()
+        self._lock = threading.RLock()
+
+    # -- scan -------------------------------------------------------------------------------
+
+    def _scan(self) -> None:
+        with self._lock:
+            if self._scanned:
+                return
+            self._scanned = True
+            if self.root is None:
+                return
+            contents: Dict[str, bytes] = {}
+            for path in _python_files(self.root, self.MAX_FILES):
+                name, is_package = _module_name(self.root, path)
+                if not name:
+                    continue
+                self._paths[name] = path
+                if is_package:
+                    self._packages.add(name)
+                try:
+                    if path.stat().st_size > self.MAX_FILE_BYTES:
+                        continue
+                    data = path.read_bytes()
+                except OSError:
+                    continue
+                if b"customerio" in data:
+                    self._candidates.add(name)
+                else:
+                    contents[name] = data
+            # A module that mentions a candidate may re-export its client: it is one too.
+            for _ in range(3):
+                needles = self._needles()
+                grown = {n for n, data in contents.items() if any(k in data for k in needles)}
+                if not grown:
+                    break
+                self._candidates |= grown
+                for name in grown:
+                    del contents[name]
+
+    def _needles(self) -> Tuple[bytes, ...]:
+        names = {c.rsplit(".", 1)[-1] for c in self._candidates if c}
+        names |= {f.rsplit(".", 1)[-1] for f in self.factories}
+        return tuple(sorted(n.encode() for n in names if n and n != "__init__"))
 
     def prefilter_needles(self) -> Tuple[bytes, ...]:
-        return ()
+        """Bytes that let a file through the prefilter: names of project modules that may
+        provide a client (so `from shop.cio import client` passes without `customerio`)."""
+        self._scan()
+        return self._needles()
+
+    # -- lookup -----------------------------------------------------------------------------
+
+    def absolute(self, qualname: str, importer: str) -> str:
+        """Resolve a relative qualified name (".cio.client") against the importing module."""
+        if not qualname.startswith("."):
+            return qualname
+        dots = len(qualname) - len(qualname.lstrip("."))
+        package = importer.split(".") if importer in self._packages else importer.split(".")[:-1]
+        if dots > 1:
+            package = package[: len(package) - (dots - 1)]
+        rest = qualname[dots:]
+        return ".".join([*package, rest] if rest else package)
+
+    def lookup(self, qualname: str, importer: str = ""):
+        """The SdkValue a project module gives `qualname` ("shop.cio.client"), or None."""
+        from cio_lint.resolve import FACTORY, SdkValue
+
+        self._scan()
+        qualname = self.absolute(qualname, importer)
+        if qualname in self.factories:
+            return SdkValue(FACTORY, None)  # returns a client; the method called says which
+        module, _, name = qualname.rpartition(".")
+        if module not in self._candidates or not name:
+            return None
+        key = (module, name)
+        if key in self._in_progress:
+            return None  # import cycle
+        resolver = self._resolver(module)
+        if resolver is None:
+            return None
+        with self._lock:
+            self._in_progress.add(key)
+            try:
+                return resolver.module_level_value(name)
+            finally:
+                self._in_progress.discard(key)
+
+    def _resolver(self, module: str):
+        with self._lock:
+            if module not in self._resolvers:
+                self._resolvers[module] = self._parse(module)
+            return self._resolvers[module]
+
+    def _parse(self, module: str):
+        import libcst as cst
+        from libcst.metadata import MetadataWrapper
+
+        from cio_lint.resolve import Resolver
+
+        try:
+            tree = cst.parse_module(self._paths[module].read_bytes())
+            return Resolver(MetadataWrapper(tree, unsafe_skip_copy=True), self, module)
+        except Exception:  # unparseable (or too deep): it provides nothing; its own check says why
+            return None
+
+
+def _python_files(root: Path, limit: int):
+    from cio_lint.config import DEFAULT_EXCLUDE
+
+    count = 0
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not any(fnmatch.fnmatch(d, p) for p in DEFAULT_EXCLUDE)]
+        for name in filenames:
+            if name.endswith(".py"):
+                count += 1
+                if count > limit:
+                    return
+                yield Path(directory) / name
+
+
+def _module_name(root: Path, path: Path) -> Tuple[str, bool]:
+    try:
+        parts = list(path.relative_to(root).with_suffix("").parts)
+    except ValueError:
+        return "", False
+    if parts and parts[0] == "src":
+        parts = parts[1:]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return "", False
+    return ".".join(parts), is_package
 
 
 @dataclass
@@ -39,20 +185,11 @@ class Project:
     sdk_version: sdk.SdkVersion = sdk.UNKNOWN_VERSION
     index: ModuleIndex = field(default_factory=ModuleIndex)
 
-    def module_name(self, path: Path) -> str:
+    def module_name(self, path: Optional[Path]) -> str:
         """The dotted module name of `path` inside this project ("" when it is outside)."""
-        if self.root is None:
+        if self.root is None or path is None:
             return ""
-        try:
-            rel = path.resolve().relative_to(self.root.resolve())
-        except (ValueError, OSError):
-            return ""
-        parts = list(rel.with_suffix("").parts)
-        if parts and parts[0] == "src":
-            parts = parts[1:]
-        if parts and parts[-1] == "__init__":
-            parts = parts[:-1]
-        return ".".join(parts)
+        return _module_name(self.root, path.absolute())[0]
 
 
 def _shadows_sdk(root: Path) -> bool:
@@ -62,7 +199,7 @@ def _shadows_sdk(root: Path) -> bool:
     return False
 
 
-_cache: Dict[Tuple[Optional[Path], Optional[str]], Project] = {}
+_cache: Dict[Tuple[Optional[Path], Optional[str], Tuple[str, ...]], Project] = {}
 _lock = threading.Lock()
 
 
@@ -71,12 +208,12 @@ def project_for(path: Optional[Path], settings: Settings) -> Project:
     from cio_lint.dependencies import detect_sdk_version, find_project_root
 
     root = find_project_root(path) if path is not None else None
-    key = (root, settings.sdk_version)
+    key = (root, settings.sdk_version, settings.client_factories)
     with _lock:
         project = _cache.get(key)
         if project is None:
             explicit = settings.sdk_version
             version = detect_sdk_version(root, explicit) if (root or explicit) else sdk.UNKNOWN_VERSION
-            index = ModuleIndex(root, _shadows_sdk(root) if root else False)
+            index = ModuleIndex(root, _shadows_sdk(root) if root else False, settings.client_factories)
             project = _cache[key] = Project(root, version, index)
     return project

@@ -20,7 +20,7 @@ and binds a call's arguments to an SDK signature (`bind_arguments`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
@@ -59,9 +59,16 @@ class SdkValue:
     module: Optional[str] = None  # for MODULE: the module's qualified name
     #: a project subclass: the parameters of its own __init__ when visible (for mapping args)
     init_params: Optional[Tuple[str, ...]] = None
+    #: a project subclass: methods it defines itself (calls to them are the project's, not the SDK's)
+    own_methods: FrozenSet[str] = frozenset()
 
     def instance(self) -> "SdkValue":
-        return SdkValue(INSTANCE, self.sdk_class, init_params=self.init_params)
+        return SdkValue(INSTANCE, self.sdk_class, init_params=self.init_params, own_methods=self.own_methods)
+
+
+#: A client of either kind, from a factory declared in `client-factories`: the method called
+#: on it tells which SDK class it is.
+ANY_CLIENT = SdkValue(INSTANCE, None)
 
 
 @dataclass(frozen=True)
@@ -173,22 +180,31 @@ class Resolver:
             return None
         if isinstance(expr, cst.Await):
             return self.value(expr.expression)
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name):
+            return self._value_of_dict_cache(expr.value)
         if isinstance(expr, cst.NamedExpr):
             return self.value(expr.value)
         return None
 
     def _value_by_qualified_name(self, expr: cst.BaseExpression) -> Optional[SdkValue]:
-        for name in self.sdk_names(expr):
+        for name in self.qualified_names(expr):
+            value = self._value_of_qualname(name)
+            if value is not None:
+                return value
+        return None
+
+    def _value_of_qualname(self, name: str) -> Optional[SdkValue]:
+        """An SDK class or module by its qualified name, else what the project index knows."""
+        shadowed = self.index is not None and self.index.shadows_sdk
+        if not shadowed and (name == "customerio" or name.startswith("customerio.")):
             cls = sdk.sdk_class(name)
             if cls is not None:
                 return SdkValue(CLASS, cls)
             if name == sdk.CDP_MODULE:
                 return SdkValue(MODULE, module=name)
+            return None
         if self.index is not None:
-            for name in self.qualified_names(expr):
-                found = self.index.lookup(name, importer=self.module_name)
-                if found is not None:
-                    return found
+            return self.index.lookup(name, importer=self.module_name)
         return None
 
     def _value_of_name(self, name: cst.Name) -> Optional[SdkValue]:
@@ -198,7 +214,54 @@ class Resolver:
         return self._agree(self._binding_value(a) for a in scope[name.value])
 
     def _value_of_attribute(self, attr: cst.Attribute) -> Optional[SdkValue]:
-        return None  # self.<attr> and module attributes: see the reach layer
+        """`self.client` / `cls.client` / `self.get_client` inside a class."""
+        if not isinstance(attr.value, cst.Name):
+            return None
+        cls = self._enclosing_class_of_self(attr.value)
+        if cls is None:
+            return None
+        return self.class_member_value(cls, attr.attr.value)
+
+    def class_member_value(self, cls: cst.ClassDef, name: str) -> Optional[SdkValue]:
+        """What `self.<name>` is in `cls`: every assignment in every method must agree."""
+        values = []
+        for kind, node in _class_members(cls, name):
+            if kind == "method":
+                values.append(self.function_value(node))
+            elif kind == "annotation":
+                values.append(self.annotation_value(node) or _NONE_BINDING)
+            else:
+                values.append(self._assigned(node))
+        return self._agree(values)
+
+    def _enclosing_class_of_self(self, name: cst.Name) -> Optional[cst.ClassDef]:
+        """The class whose method binds `name` as its first parameter (self / cls)."""
+        node: Optional[cst.CSTNode] = name
+        while node is not None and not isinstance(node, cst.FunctionDef):
+            node = self.parent(node)
+        if node is None:
+            return None
+        params = node.params.params or node.params.posonly_params
+        if not params or params[0].name.value != name.value:
+            return None
+        block = self.parent(node)
+        cls = self.parent(block) if block is not None else None
+        return cls if isinstance(cls, cst.ClassDef) else None
+
+    def _value_of_dict_cache(self, base: cst.Name) -> Optional[SdkValue]:
+        """`_clients[key]`, where every `_clients[...] = <value>` stores a client."""
+        scope = self.scope(base)
+        if scope is None:
+            return None
+        bindings = list(scope[base.value])
+        values = [self._assigned(v) for v in _subscript_stores(self.module, base.value)]
+        for binding in bindings:
+            value = self._single_binding_value_of(binding)
+            if isinstance(value, cst.Dict):
+                values.extend(self._assigned(e.value) for e in value.elements if isinstance(e, cst.DictElement))
+            elif not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict"):
+                return None
+        return self._agree(values)
 
     def _agree(self, values) -> Optional[SdkValue]:
         """One SdkValue if every binding says the same (ignoring `= None`), else None."""
@@ -247,16 +310,103 @@ class Resolver:
     def _assigned(self, value: cst.BaseExpression) -> object:
         return _NONE_BINDING if _is_none(value) else self.value(value)
 
-    # Extension points of the reach layer (annotations, factories, subclasses); the base layer
-    # knows none of them.
     def annotation_value(self, annotation: cst.BaseExpression) -> Optional[SdkValue]:
+        """`CustomerIO`, `Optional[CustomerIO]`, `CustomerIO | None`, "customerio.CustomerIO"."""
+        if isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
+            return self._string_annotation_value(annotation)
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            sides = [annotation.left, annotation.right]
+            return self._agree(_NONE_BINDING if _is_none(side) else self.annotation_value(side) for side in sides)
+        if isinstance(annotation, cst.Subscript):
+            names = self.qualified_names(annotation.value) | {dotted_name(annotation.value) or ""}
+            if names & {"typing.Optional", "Optional", "typing_extensions.Optional"} and annotation.slice:
+                inner = annotation.slice[0].slice
+                return self.annotation_value(inner.value) if isinstance(inner, cst.Index) else None
+            return None
+        value = self.value(annotation)
+        return value.instance() if value is not None and value.kind == CLASS else None
+
+    def _string_annotation_value(self, annotation: cst.BaseExpression) -> Optional[SdkValue]:
+        text = annotation.evaluated_value if hasattr(annotation, "evaluated_value") else None
+        if not isinstance(text, str):
+            return None
+        text = text.strip()
+        for prefix in ("Optional[", "typing.Optional["):
+            if text.startswith(prefix) and text.endswith("]"):
+                text = text[len(prefix):-1].strip()
+        text = text.split("|")[0].strip()
+        if not all(part.isidentifier() for part in text.split(".")):
+            return None
+        scope = self.scope(self.module)
+        first = text.split(".")[0]
+        for assignment in (scope[first] if scope is not None else ()):
+            if not hasattr(assignment, "get_qualified_names_for"):
+                continue
+            for qualname in assignment.get_qualified_names_for(text):
+                value = self._value_of_qualname(qualname.name)
+                if value is not None and value.kind == CLASS:
+                    return value.instance()
         return None
 
     def function_value(self, func: cst.FunctionDef) -> Optional[SdkValue]:
-        return None
+        """A FACTORY when the function returns a client (any decorator; caches included)."""
+        key = id(func)
+        if key in self._in_progress:
+            return None
+        self._in_progress.add(key)
+        try:
+            if func.returns is not None:
+                declared = self.annotation_value(func.returns.annotation)
+                if declared is not None:
+                    return SdkValue(FACTORY, declared.sdk_class, init_params=declared.init_params,
+                                    own_methods=declared.own_methods)
+            returned = self._agree(self._assigned(r.value) if r.value is not None else _NONE_BINDING
+                                   for r in _returns(func.body))
+        finally:
+            self._in_progress.discard(key)
+        if returned is None or returned.kind != INSTANCE:
+            return None
+        return SdkValue(FACTORY, returned.sdk_class, init_params=returned.init_params,
+                        own_methods=returned.own_methods)
 
     def class_value(self, cls: cst.ClassDef) -> Optional[SdkValue]:
-        return None
+        """A project subclass of an SDK class is that class, with its own __init__ and methods."""
+        key = id(cls)
+        if key in self._in_progress:
+            return None
+        self._in_progress.add(key)
+        try:
+            bases = [self.value(base.value) for base in cls.bases]
+        finally:
+            self._in_progress.discard(key)
+        base = next((b for b in bases if b is not None and b.kind == CLASS), None)
+        if base is None:
+            return None
+        methods = {
+            stmt.name.value: stmt for stmt in cls.body.body if isinstance(stmt, cst.FunctionDef)
+        }
+        init_params = base.init_params
+        if "__init__" in methods:
+            params = methods["__init__"].params
+            init_params = tuple(p.name.value for p in (*params.posonly_params, *params.params)[1:])
+        own = frozenset(m for m in methods if not m.startswith("__")) | base.own_methods
+        return SdkValue(CLASS, base.sdk_class, init_params=init_params, own_methods=own)
+
+    def module_level_value(self, name: str) -> Optional[SdkValue]:
+        """What the module-level name `name` is (for other modules importing it)."""
+        scope = self.scope(self.module)
+        if scope is None:
+            return None
+        values = []
+        for assignment in scope[name]:
+            if isinstance(assignment, Assignment):
+                values.append(self._binding_value(assignment))
+            elif hasattr(assignment, "get_qualified_names_for"):  # a re-export: follow the import
+                found = [self._value_of_qualname(q.name) for q in assignment.get_qualified_names_for(name)]
+                values.append(next((v for v in found if v is not None), None))
+            else:
+                values.append(None)
+        return self._agree(values)
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -271,8 +421,14 @@ class Resolver:
         if isinstance(func, cst.Attribute):
             owner = self.value(func.value)
             if owner is not None:
+                name = func.attr.value
+                if owner.kind == INSTANCE and name in owner.own_methods:
+                    return None  # the project's own method on its subclass
+                if owner.kind == INSTANCE and owner.sdk_class is None:
+                    cls = next((c for c in sdk.CLASSES if name in c.methods), None)
+                    return CallTarget(METHOD, cls, name) if cls is not None else None
                 if owner.kind == INSTANCE and owner.sdk_class is not None:
-                    return CallTarget(METHOD, owner.sdk_class, func.attr.value)
+                    return CallTarget(METHOD, owner.sdk_class, name)
                 if owner.kind == MODULE and owner.module == sdk.CDP_MODULE:
                     return CallTarget(CDP_CALL, None, func.attr.value)
         value = self.value(func)
@@ -341,9 +497,14 @@ class Resolver:
         if scope is None:
             return None
         assignments = list(scope[name.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        if len(assignments) != 1:
             return None
-        parent = self.parent(assignments[0].node)
+        return self._single_binding_value_of(assignments[0])
+
+    def _single_binding_value_of(self, assignment) -> Optional[cst.BaseExpression]:
+        if not isinstance(assignment, Assignment):
+            return None
+        parent = self.parent(assignment.node)
         if isinstance(parent, cst.AssignTarget):
             statement = self.parent(parent)
             if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
@@ -365,6 +526,77 @@ class Resolver:
 
 def _is_none(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _returns(node: cst.CSTNode) -> Iterator[cst.Return]:
+    """The return statements of a function body, not of functions or classes nested in it."""
+    for child in node.children:
+        if isinstance(child, cst.Return):
+            yield child
+        elif not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            yield from _returns(child)
+
+
+def _class_members(cls: cst.ClassDef, name: str) -> Iterator[Tuple[str, cst.CSTNode]]:
+    """How `self.<name>` gets its value in `cls`: ("value", expr), ("annotation", expr) or
+    ("method", FunctionDef), from the class body and from every method's assignments."""
+    for stmt in cls.body.body:
+        if isinstance(stmt, cst.FunctionDef):
+            if stmt.name.value == name:
+                yield "method", stmt
+            params = stmt.params.params or stmt.params.posonly_params
+            if params:
+                yield from _self_assignments(stmt.body, params[0].name.value, name)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
+                ):
+                    yield "value", small.value
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+                        and small.target.value == name:  # fmt: skip
+                    if small.value is not None and not _is_none(small.value):
+                        yield "value", small.value
+                    else:
+                        yield "annotation", small.annotation.annotation
+
+
+def _self_assignments(node: cst.CSTNode, self_name: str, attr: str) -> Iterator[Tuple[str, cst.CSTNode]]:
+    for child in node.children:
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(child, cst.Assign):
+            for target in child.targets:
+                if _is_self_attr(target.target, self_name, attr):
+                    yield "value", child.value
+        elif isinstance(child, cst.AnnAssign) and _is_self_attr(child.target, self_name, attr):
+            if child.value is not None and not _is_none(child.value):
+                yield "value", child.value
+            else:
+                yield "annotation", child.annotation.annotation
+        elif isinstance(child, (cst.AugAssign,)) and _is_self_attr(child.target, self_name, attr):
+            yield "value", child  # rebinding by an operator: not a client any more
+        yield from _self_assignments(child, self_name, attr)
+
+
+def _is_self_attr(target: cst.BaseExpression, self_name: str, attr: str) -> bool:
+    return (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+            and target.value.value == self_name and target.attr.value == attr)  # fmt: skip
+
+
+def _subscript_stores(module: cst.Module, name: str) -> List[cst.BaseExpression]:
+    """Values stored with `name[...] = value` anywhere in the module."""
+    found: List[cst.BaseExpression] = []
+
+    class Stores(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name) and t.value.value == name:
+                    found.append(node.value)
+
+    module.visit(Stores())
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
