@@ -64,6 +64,7 @@ class Checker:
             if getattr(options, opt, None) not in (None, [], "")
         }  # fmt: skip
         cls._settings_cache = {}
+        cls._context_cache = {}
 
     def _settings(self) -> Settings:
         path = Path(self.filename).absolute() if self.filename not in ("stdin", "-") else Path.cwd()
@@ -77,18 +78,30 @@ class Checker:
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        if not might_use_sdk(source):
-            return
-        try:
-            settings = self._settings()
-        except ConfigError as exc:
-            yield 1, 0, f"{rule_registry.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}", type(self)
-            return
         path = Path(self.filename)
-        project = project_for(path.absolute() if self.filename != "stdin" else None, settings)
+        try:
+            settings, project = self._context(path)
+        except ConfigError as exc:
+            if might_use_sdk(source):
+                yield 1, 0, f"{rule_registry.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}", type(self)
+            return
+        # the byte prefilter, with the needles of the project's client modules
+        if not might_use_sdk(source, project):
+            return
         rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
         rules += [r for r in rule_registry.ALL_RULES if not r.DEFAULT_ENABLED and r not in rules]
         findings = lint_bytes(source, self.filename, settings, project, rules,
                               module_name=project.module_name(path))  # fmt: skip
         for f in findings:
             yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)
+
+    _context_cache: ClassVar[Dict[Path, Any]] = {}
+
+    def _context(self, path: Path):
+        """(settings, project) for the file's directory, computed once per directory."""
+        stdin = self.filename in ("stdin", "-")
+        directory = Path.cwd() if stdin else path.absolute().parent
+        if directory not in self._context_cache:
+            settings = self._settings()
+            self._context_cache[directory] = (settings, project_for(None if stdin else path.absolute(), settings))
+        return self._context_cache[directory]
