@@ -184,6 +184,18 @@ class Project:
     root: Optional[Path]
     sdk_version: sdk.SdkVersion = sdk.UNKNOWN_VERSION
     index: ModuleIndex = field(default_factory=ModuleIndex)
+    #: the project's declared dependencies on the SDK distributions (None: not read yet)
+    declarations: Optional[list] = None
+
+    def distribution_conflict(self):
+        """(sdk declaration, cdp declaration) when the project declares both distributions."""
+        if self.declarations is None:
+            from cio_lint.dependencies import find_declarations
+
+            self.declarations = find_declarations(self.root) if self.root is not None else []
+        sdk_decl = next((d for d in self.declarations if d.distribution in sdk.SDK_DISTRIBUTIONS), None)
+        cdp_decl = next((d for d in self.declarations if d.distribution == sdk.CDP_DISTRIBUTION), None)
+        return (sdk_decl, cdp_decl) if sdk_decl and cdp_decl else None
 
     def module_name(self, path: Optional[Path]) -> str:
         """The dotted module name of `path` inside this project ("" when it is outside)."""

@@ -186,6 +186,11 @@ REQUEST = "request"
 #: From this release on, blank identifiers raise before anything is sent (0.x sent them).
 BLANK_CHECK_SINCE = "1.0"
 
+#: Datetimes become epoch seconds in the SDK. Every release reads a naive datetime as UTC. From
+#: this release on an aware one is converted to UTC; before it, its zone was replaced by UTC
+#: (the offset dropped): `int(dt.replace(tzinfo=timezone.utc).timestamp())`, 1.0-3.0.0.
+AWARE_DATETIME_SINCE = "3.1.0"
+
 _TRACK_INIT_TAIL = ("port", "url_prefix", "json_encoder", "retries", "timeout", "backoff_factor")
 
 
@@ -378,6 +383,9 @@ REGIONS: Mapping[str, Region] = {
 }  # fmt: skip
 DEFAULT_REGION = "us"
 REGIONS_SINCE = "1.1"  # customerio.Regions and the `region=` parameter
+#: What CustomerIO / APIClient (1.1+) raise, as CustomerIOException, for a region= that is not
+#: a `Region` (a str, None, a dict, a plain tuple): `isinstance(region, Region)` at construction.
+REGION_ERROR = "invalid region provided"
 REGIONS_QUALNAMES = ("customerio.Regions", "customerio.regions.Regions")
 
 
@@ -462,7 +470,45 @@ CDP_MODULE = "customerio.analytics"
 #: Module-level settings that analytics reads when it builds its default client.
 CDP_SETTINGS = ("write_key", "host", "on_error", "debug", "send", "sync_mode",
                 "max_queue_size", "gzip", "timeout", "max_retries")  # fmt: skip
+#: Every other public name of customerio.analytics 1.1.0 (`analytics/__init__.py`): its
+#: functions, the client it builds lazily, its submodules. Assigning one of these replaces
+#: something real (tests mock `track`, apps swap `default_client`); anything else is never read.
+CDP_MODULE_NAMES = ("track", "identify", "group", "alias", "page", "screen", "flush", "join",
+                    "shutdown", "default_client", "Client", "VERSION", "client", "consumer",
+                    "request", "utils", "version")  # fmt: skip
+#: The module setting that holds the write key (a credential).
+CDP_CREDENTIAL_SETTINGS = ("write_key",)
+#: The setting that overrides the host chosen from the write key.
+CDP_HOST_SETTING = "host"
+#: With `host` unset, a write key starting with one of these goes to that region's CDP host;
+#: any other key goes to the default region's (`request.py:17-20,35-37`).
+CDP_KEY_PREFIXES: Mapping[str, str] = {"pk_us_": "us", "sk_us_": "us", "pk_eu_": "eu", "sk_eu_": "eu"}
 #: analytics.track(user_id, event, properties, ...): the positional order of the proxy.
 CDP_TRACK_PARAMS = ("user_id", "event", "properties", "context", "timestamp", "anonymous_id",
                     "integrations", "message_id")  # fmt: skip
 CDP_EVENT_METHODS = {"track": "event"}
+
+#: Names importable from the top-level `customerio` package, with the releases that have them.
+PUBLIC_NAMES: Mapping[str, Tuple[str, Optional[str]]] = {
+    "CustomerIO": ("0.1.1", None),
+    "CustomerIOException": ("0.1.1", None),
+    "APIClient": ("1.0", None),
+    "SendEmailRequest": ("1.0", None),
+    "Regions": (REGIONS_SINCE, None),
+    **{c.name: (c.since, None) for c in REQUEST_CLASSES},
+    **{m.split(".", 1)[1]: window for m, window in MODULES.items() if "." in m},
+}
+
+#: Method names of Customer.io's Node SDK, which do not exist on the Python clients.
+FOREIGN_METHODS: Mapping[str, str] = {
+    "trackAnonymous": "track_anonymous",
+    "trackPageView": "pageview",
+    "mergeCustomers": "merge_customers",
+    "addDevice": "add_device",
+    "deleteDevice": "delete_device",
+    "destroy": "delete",
+    "sendEmail": "send_email",
+    "sendPush": "send_push",
+    "sendSMS": "send_sms",
+    "triggerBroadcast": "(no Python equivalent: use the App API directly)",
+}

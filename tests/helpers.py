@@ -8,14 +8,26 @@ from cio_lint import sdk
 from cio_lint.config import settings_from_mapping
 from cio_lint.engine import lint_source
 from cio_lint.finding import Finding
+from cio_lint.dependencies import Declaration
 from cio_lint.project import Project
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from pathlib import Path
 
 
 def lint(code: str, config: Optional[Mapping] = None, sdk_version: str = "",
-         rules: Optional[Sequence] = None, path: str = "snippet.py") -> list:  # fmt: skip
+         rules: Optional[Sequence] = None, path: str = "snippet.py",
+         dependencies: Sequence[str] = ()) -> list:  # fmt: skip
     settings = settings_from_mapping(config or {}, "test")
     version = sdk.SdkVersion(sdk_version, "test") if sdk_version else sdk.UNKNOWN_VERSION
-    return lint_source(code, path=path, settings=settings, project=Project(None, version), rules=rules)
+    project = Project(None, version, declarations=[_declaration(d, i) for i, d in enumerate(dependencies, 1)])
+    return lint_source(code, path=path, settings=settings, project=project, rules=rules)
+
+
+def _declaration(line: str, number: int) -> Declaration:
+    requirement = Requirement(line)
+    return Declaration(canonicalize_name(requirement.name), str(requirement.specifier),
+                       Path("pyproject.toml"), number)  # fmt: skip
 
 
 def codes(findings: Sequence[Finding]) -> list:

@@ -15,14 +15,15 @@ INVALID = [pytest.param(rule, case, id=f"{rule.CODE}-invalid-{i}") for rule in A
 
 @pytest.mark.parametrize("rule,case", VALID)
 def test_valid(rule, case):
-    findings = lint(case.source, case.config, case.sdk_version)
+    findings = lint(case.source, case.config, case.sdk_version, dependencies=case.dependencies)
     assert [f for f in findings if f.code == rule.CODE] == []
     assert [f for f in findings if f.code == "CIO000"] == []
 
 
 @pytest.mark.parametrize("rule,case", INVALID)
 def test_invalid(rule, case):
-    findings = [f for f in lint(case.source, case.config, case.sdk_version) if f.code == rule.CODE]
+    findings = [f for f in lint(case.source, case.config, case.sdk_version, dependencies=case.dependencies)
+                if f.code == rule.CODE]
     assert len(findings) == case.count, findings
     if case.line is not None:
         assert findings[0].line == case.line

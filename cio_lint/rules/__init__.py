@@ -13,6 +13,10 @@ from cio_lint.rules.track_key_in_app_client import TrackKeyInAppClient
 from cio_lint.rules.app_key_in_track_client import AppKeyInTrackClient
 from cio_lint.rules.region_mismatch import RegionMismatch
 from cio_lint.rules.event_name_style import EventNameStyle
+from cio_lint.rules.track_signature import TrackSignature
+from cio_lint.rules.unknown_sdk_name import UnknownSdkName
+from cio_lint.rules.unreachable_except import UnreachableExcept
+from cio_lint.rules.sdk_distribution_conflict import SdkDistributionConflict
 
 PARSE_ERROR_CODE = "CIO000"
 PARSE_ERROR_NAME = "parse-error"
@@ -24,6 +28,10 @@ ALL_RULES: Sequence[Type[Rule]] = (
     AppKeyInTrackClient,
     RegionMismatch,
     EventNameStyle,
+    TrackSignature,
+    UnknownSdkName,
+    UnreachableExcept,
+    SdkDistributionConflict,
 )
 
 _BY_CODE: Dict[str, Type[Rule]] = {r.CODE: r for r in ALL_RULES}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, ClassVar, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -28,6 +28,8 @@ class Valid:
     code: str
     config: Mapping[str, object] = field(default_factory=dict)  # [tool.cio-lint] keys
     sdk_version: str = ""  # a PEP 440 specifier, as if the project pinned it
+    #: requirement lines the project declares, as if in its pyproject.toml
+    dependencies: Tuple[str, ...] = ()
 
     @property
     def source(self) -> str:

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Iterator, List
+
+import libcst as cst
+
+from cio_lint import sdk
+from cio_lint.resolve import CONSTRUCT, METHOD, dotted_name
+from cio_lint.rules.base import Invalid, Rule, Valid
+
+#: calls that cannot raise a transport error, allowed beside SDK calls in the `try`
+_PURE = {"str", "int", "float", "bool", "dict", "list", "tuple", "set", "len", "isinstance",
+         "round", "min", "max", "sorted", "repr", "format"}  # fmt: skip
+
+
+class UnreachableExcept(Rule):
+    """An `except` for a `requests`/`urllib3`/connection error around SDK calls only: it never runs.
+
+    ## What it does
+    Finds `try` blocks whose only calls are Customer.io client calls (and pure builtins) with
+    a handler that catches only transport errors: `requests.exceptions.ConnectionError`,
+    `requests.Timeout`, `RequestException`, `urllib3` errors, `ConnectionError`,
+    `TimeoutError`.
+
+    ## Why is this bad?
+    Every release of the SDK catches whatever its HTTP call raises and raises
+    `CustomerIOException("Failed to receive valid response after N retries ...")` instead.
+    The handler never runs: the outage it was written for escapes as an unhandled
+    `CustomerIOException`, and the fallback (a retry queue, a log line) never happens.
+
+    ## Example
+    ```python
+    try:
+        cio.identify(id=user.id, email=user.email)
+    except requests.exceptions.ConnectionError:
+        retry_later(user)
+    ```
+
+    ## Use instead
+    ```python
+    try:
+        cio.identify(id=user.id, email=user.email)
+    except CustomerIOException:
+        retry_later(user)
+    ```
+
+    ## Fix safety
+    No fix: CustomerIOException also covers validation errors the handler may not expect.
+    """
+
+    CODE = "CIO603"
+    NAME = "unreachable-except"
+
+    VALID = [
+        Valid("""
+            import requests
+            from customerio import CustomerIO, CustomerIOException
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.identify(id='u')
+            except (requests.ConnectionError, CustomerIOException):
+                pass
+            """),
+        # another call in the try may raise the requests error itself
+        Valid("""
+            import requests
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            try:
+                profile = requests.get(url).json()
+                cio.identify(id=profile['id'])
+            except requests.exceptions.ConnectionError:
+                pass
+            """),
+        # CDP analytics in sync mode raises requests' errors itself
+        Valid("""
+            import requests
+            from customerio import analytics
+            try:
+                analytics.track('u', 'ev')
+            except requests.exceptions.ConnectionError:
+                pass
+            """),
+    ]
+    INVALID = [
+        Invalid("""
+            import requests
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.identify(id=str(user_id), email=email)
+            except requests.exceptions.ConnectionError:
+                log.warning('customer.io down')
+            """, line=6),
+        Invalid("""
+            from requests import Timeout
+            import customerio
+            api = customerio.APIClient('k')
+            try:
+                api.send_email(customerio.SendEmailRequest(transactional_message_id=1))
+            except (Timeout, ConnectionError):
+                pass
+            """),
+    ]  # fmt: skip
+
+    def visit_Try(self, node: cst.Try) -> None:
+        calls = list(_calls(node.body))
+        sdk_calls = [self.resolver.sdk_call(c) for c in calls]
+        if not any(s is not None and s.kind == METHOD and s.role in (sdk.TRACK, sdk.APP) for s in sdk_calls):
+            return
+        for call, resolved in zip(calls, sdk_calls):
+            if resolved is not None and resolved.kind in (METHOD, CONSTRUCT) and resolved.role is not None:
+                continue
+            if isinstance(call.func, cst.Name) and call.func.value in _PURE:
+                continue
+            return  # something else in the try may raise the transport error itself
+        for handler in node.handlers:
+            names = self._caught(handler)
+            if names and all(n in sdk.WRAPPED_EXCEPTIONS for n in names):
+                self.report(
+                    handler.type,
+                    f"except {', '.join(names)} never runs here: the SDK catches every transport "
+                    f"error inside its calls and raises CustomerIOException instead (all releases), "
+                    f"so the failure escapes this handler; catch customerio.CustomerIOException",
+                )
+
+    def _caught(self, handler: cst.ExceptHandler) -> List[str]:
+        if handler.type is None:
+            return []
+        types = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+        names = []
+        for expr in types:
+            qualified = self.resolver.qualified_names(expr)
+            known = [q for q in qualified if q in sdk.WRAPPED_EXCEPTIONS]
+            if known:
+                names.append(known[0])
+            elif isinstance(expr, cst.Name) and expr.value in sdk.WRAPPED_EXCEPTIONS and not qualified:
+                names.append(expr.value)  # the builtin ConnectionError / TimeoutError
+            else:
+                names.append(dotted_name(expr) or "?")
+        return names
+
+
+def _calls(node: cst.CSTNode) -> Iterator[cst.Call]:
+    for child in node.children:
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(child, cst.Call):
+            yield child
+        yield from _calls(child)
