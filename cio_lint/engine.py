@@ -198,7 +198,7 @@ def _failed_codes(visitors: Iterable[Rule]) -> set:
 def lint_source(
     source: str | bytes,
     *,
-    path: str = "snippet.py",
+    path: Optional[str] = None,
     settings: Optional[Settings] = None,
     project: Optional[Project] = None,
     rules: Optional[Sequence[Type[Rule]]] = None,
@@ -206,8 +206,10 @@ def lint_source(
     """Lint source text as if it were the file `path` (tests, stdin, editors)."""
     settings = settings or Settings()
     if project is None:
-        project = project_for(None, settings)
-    return lint_bytes(source, path, settings, project, rules)
+        # the project around `path` when the caller names one (its pins, index, conflicts)
+        where = Path(path).absolute() if path is not None else None
+        project = project_for(where if where is not None and where.parent.is_dir() else None, settings)
+    return lint_bytes(source, path or "snippet.py", settings, project, rules)
 
 
 def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,

@@ -127,7 +127,8 @@ class UnknownSdkName(Rule):
         if version.admits(since, until) and sdk.SdkVersion(f"=={version.newest}").admits(since, until):
             return None
         when = f"was removed in {until}" if until and version.newest >= sdk.parse_release(until) else f"arrived in {since}"
-        return f"{what} {when}, so on {version.describe()} {effect}; upgrade customerio or drop it"
+        return (f"{what} {when}, so with customerio {version.newest} ({version.source}) {effect}; "
+                f"upgrade customerio or drop it")
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -169,5 +170,6 @@ class UnknownSdkName(Rule):
                 continue
             use = f"use {instead}=" if instead else "upgrade customerio or drop it"
             when = f"was renamed in {until}" if until and version.newest >= sdk.parse_release(until) else f"arrived in {since}"
-            self.report(arg.keyword, f"{cls.name}'s {keyword}= {when}: on {version.describe()} building "
-                                     f"it raises TypeError (unexpected keyword argument); {use}")  # fmt: skip
+            self.report(arg.keyword, f"{cls.name}'s {keyword}= {when}: with customerio {version.newest} "
+                                     f"({version.source}) building it raises TypeError (unexpected "
+                                     f"keyword argument); {use}")  # fmt: skip
