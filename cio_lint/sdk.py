@@ -190,6 +190,9 @@ BLANK_CHECK_SINCE = "1.0"
 #: this release on an aware one is converted to UTC; before it, its zone was replaced by UTC
 #: (the offset dropped): `int(dt.replace(tzinfo=timezone.utc).timestamp())`, 1.0-3.0.0.
 AWARE_DATETIME_SINCE = "3.1.0"
+#: From this release on datetimes nested in dicts and lists are converted too; before it only the
+#: top level of the payload (and of track's `data`) was, and a nested one fails JSON encoding.
+NESTED_DATETIME_SINCE = "3.1.0"
 
 _TRACK_INIT_TAIL = ("port", "url_prefix", "json_encoder", "retries", "timeout", "backoff_factor")
 

@@ -9,10 +9,16 @@ from cio_lint.rules.base import Invalid, Rule, Valid
 # One import per rule module; order is the catalogue's order.
 from cio_lint.rules.empty_identifier import EmptyIdentifier
 from cio_lint.rules.ms_timestamp import MsTimestamp
+from cio_lint.rules.datetime_offset import DatetimeOffset
 from cio_lint.rules.track_key_in_app_client import TrackKeyInAppClient
 from cio_lint.rules.app_key_in_track_client import AppKeyInTrackClient
+from cio_lint.rules.hardcoded_credential import HardcodedCredential
 from cio_lint.rules.region_mismatch import RegionMismatch
+from cio_lint.rules.region_string import RegionString
+from cio_lint.rules.host_region_conflict import HostRegionConflict
+from cio_lint.rules.cdp_unknown_setting import CdpUnknownSetting
 from cio_lint.rules.event_name_style import EventNameStyle
+from cio_lint.rules.unknown_event import UnknownEvent
 from cio_lint.rules.track_signature import TrackSignature
 from cio_lint.rules.unknown_sdk_name import UnknownSdkName
 from cio_lint.rules.unreachable_except import UnreachableExcept
@@ -24,10 +30,16 @@ PARSE_ERROR_NAME = "parse-error"
 ALL_RULES: Sequence[Type[Rule]] = (
     EmptyIdentifier,
     MsTimestamp,
+    DatetimeOffset,
     TrackKeyInAppClient,
     AppKeyInTrackClient,
+    HardcodedCredential,
     RegionMismatch,
+    RegionString,
+    HostRegionConflict,
+    CdpUnknownSetting,
     EventNameStyle,
+    UnknownEvent,
     TrackSignature,
     UnknownSdkName,
     UnreachableExcept,

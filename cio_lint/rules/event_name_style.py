@@ -6,7 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.resolve import CDP_CALL, METHOD
+from cio_lint.resolve import CDP_CALL, METHOD, Resolver
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 
@@ -14,6 +14,27 @@ def snake_case(name: str) -> str:
     """"SignedUp" / "Signed Up" / "signed-up" / "HTTPRequest" -> "signed_up" / "http_request"."""
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
     return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+
+
+def event_name_argument(resolver: Resolver, node: cst.Call) -> Optional[cst.BaseExpression]:
+    """The expression `node` passes as an event name to the SDK or the CDP library, if any.
+
+    Shared by the event-name rules (CIO501, CIO502).
+    """
+    call = resolver.sdk_call(node)
+    if call is None:
+        return None
+    if call.kind == METHOD and call.method is not None and call.method.event_name:
+        return call.arg(call.method.event_name)
+    if call.kind == CDP_CALL and call.target.name in sdk.CDP_EVENT_METHODS:
+        param = sdk.CDP_EVENT_METHODS[call.target.name]
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == param:
+                return arg.value
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        index = sdk.CDP_TRACK_PARAMS.index(param)
+        return positional[index].value if len(positional) > index else None
+    return None
 
 
 class EventNameStyle(Rule):
@@ -65,7 +86,7 @@ class EventNameStyle(Rule):
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
-        name_expr = self._event_name(node)
+        name_expr = event_name_argument(self.resolver, node)
         if name_expr is None:
             return
         literal = self.resolver.literal(name_expr)
@@ -93,19 +114,3 @@ class EventNameStyle(Rule):
             f"{suggestion or 'intended'!r} never fires for it; rename the event{hint}",
             fix,
         )
-
-    def _event_name(self, node: cst.Call) -> Optional[cst.BaseExpression]:
-        call = self.resolver.sdk_call(node)
-        if call is None:
-            return None
-        if call.kind == METHOD and call.method is not None and call.method.event_name:
-            return call.arg(call.method.event_name)
-        if call.kind == CDP_CALL and call.target.name in sdk.CDP_EVENT_METHODS:
-            param = sdk.CDP_EVENT_METHODS[call.target.name]
-            for arg in node.args:
-                if arg.keyword is not None and arg.keyword.value == param:
-                    return arg.value
-            positional = [a for a in node.args if a.keyword is None and not a.star]
-            index = sdk.CDP_TRACK_PARAMS.index(param)
-            return positional[index].value if len(positional) > index else None
-        return None

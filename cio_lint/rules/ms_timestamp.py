@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Tuple
+from typing import Optional, Tuple
 
 import libcst as cst
 
-from cio_lint import sdk
-from cio_lint.resolve import CONSTRUCT, METHOD
+from cio_lint.rules._positions import callee as _callee
+from cio_lint.rules._positions import time_positions
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 # Epoch seconds stay 10 digits until 2286; a 13-digit value is milliseconds, 16 micro, 19 nano.
@@ -78,27 +78,9 @@ class MsTimestamp(Rule):
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
-        call = self.resolver.sdk_call(node)
-        if call is None or call.shape is None or call.args is None:
-            return
-        if not (call.kind == METHOD or (call.kind == CONSTRUCT and call.role == sdk.REQUEST)):
-            return
-        for param in call.shape.timestamps:
-            value = call.arg(param)
-            if value is not None:
-                self._check(value, param, literal_ok=True)
-        for key, value in self._attributes(call):
-            self._check(value, key, literal_ok=bool(_TIME_NAME.search(key)))
-
-    def _attributes(self, call) -> Iterator[Tuple[str, cst.BaseExpression]]:
-        where = call.shape.attributes
-        if where == "**":
-            for key, arg in call.args.extra_keywords.items():
-                yield key, arg.value
-        elif where is not None:
-            data = call.arg(where)
-            if data is not None:
-                yield from _dict_items(self.resolver.bound_expression(data), self.resolver)
+        for position in time_positions(self.resolver, node):
+            self._check(position.value, position.key,
+                        literal_ok=position.is_parameter or bool(_TIME_NAME.search(position.key)))
 
     def _check(self, value: cst.BaseExpression, key: str, literal_ok: bool) -> None:
         if _UNIT_IN_NAME.search(key):
@@ -166,28 +148,3 @@ class MsTimestamp(Rule):
             return None
         return int(literal.value) if float(literal.value).is_integer() else None
 
-
-def _callee(call: cst.Call) -> str:
-    func = call.func
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-        return f"{func.value.value}.{func.attr.value}"
-    return ""
-
-
-def _dict_items(expr: cst.BaseExpression, resolver) -> Iterator[Tuple[str, cst.BaseExpression]]:
-    """(key, value) of a dict display or `dict(k=v)`, recursing into nested dicts."""
-    if isinstance(expr, cst.Dict):
-        for element in expr.elements:
-            if isinstance(element, cst.DictElement):
-                key = resolver.literal(element.key)
-                if key is not None and isinstance(key.value, str):
-                    if isinstance(element.value, cst.Dict):
-                        yield from _dict_items(element.value, resolver)
-                    else:
-                        yield key.value, element.value
-    elif isinstance(expr, cst.Call) and _callee(expr) == "dict":
-        for arg in expr.args:
-            if arg.keyword is not None and not arg.star:
-                yield arg.keyword.value, arg.value

@@ -1,0 +1,86 @@
+"""Where a time value reaches the SDK. Shared by the time rules (CIO201, CIO202).
+
+A time position is a parameter the SDK reads as a timestamp (`timestamp` of 3.x `track()` and
+of `backfill()`, a request's `send_at`: `Shape.timestamps` in `cio_lint.sdk`) or a person /
+event attribute value (keyword attributes, or the values of the `data={...}` dict, nested
+dicts included), wherever the signature of the release the project runs puts them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple, Optional
+
+import libcst as cst
+
+from cio_lint import sdk
+from cio_lint.resolve import CONSTRUCT, METHOD, Resolver, SdkCall
+
+
+class TimePosition(NamedTuple):
+    key: str  # the parameter or attribute name
+    value: cst.BaseExpression  # the expression written there
+    is_parameter: bool  # True: a timestamp parameter; False: an attribute value
+    #: inside a nested dict of the attributes (converted only by releases that recurse into them)
+    nested: bool = False
+
+
+def time_call(resolver: Resolver, node: cst.Call) -> Optional[SdkCall]:
+    """The SDK call `node` makes when it can carry time values: a client method or a request."""
+    call = resolver.sdk_call(node)
+    if call is None or call.shape is None or call.args is None:
+        return None
+    if call.kind == METHOD or (call.kind == CONSTRUCT and call.role == sdk.REQUEST):
+        return call
+    return None
+
+
+def time_positions(resolver: Resolver, node: cst.Call) -> Iterator[TimePosition]:
+    """Every timestamp parameter and attribute value `node` passes to the SDK."""
+    call = time_call(resolver, node)
+    if call is None:
+        return
+    for param in call.shape.timestamps:
+        value = call.arg(param)
+        if value is not None:
+            yield TimePosition(param, value, True)
+    for key, value, nested in _attribute_values(call, resolver):
+        yield TimePosition(key, value, False, nested)
+
+
+def _attribute_values(call: SdkCall, resolver: Resolver) -> Iterator[tuple]:
+    """(name, value, nested) of the person / event attributes a call sends."""
+    where = call.shape.attributes
+    if where == "**":
+        for key, arg in call.args.extra_keywords.items():
+            yield key, arg.value, False
+    elif where is not None:
+        data = call.arg(where)
+        if data is not None:
+            yield from _dict_items(resolver.bound_expression(data), resolver, nested=False)
+
+
+def _dict_items(expr: cst.BaseExpression, resolver: Resolver, nested: bool) -> Iterator[tuple]:
+    """(key, value, nested) of a dict display or `dict(k=v)`, recursing into nested dicts."""
+    if isinstance(expr, cst.Dict):
+        for element in expr.elements:
+            if isinstance(element, cst.DictElement):
+                key = resolver.literal(element.key)
+                if key is not None and isinstance(key.value, str):
+                    if isinstance(element.value, cst.Dict):
+                        yield from _dict_items(element.value, resolver, nested=True)
+                    else:
+                        yield key.value, element.value, nested
+    elif isinstance(expr, cst.Call) and callee(expr) == "dict":
+        for arg in expr.args:
+            if arg.keyword is not None and not arg.star:
+                yield arg.keyword.value, arg.value, nested
+
+
+def callee(call: cst.Call) -> str:
+    """The called name as written, for builtins and `module.function`: "int", "math.floor"."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return f"{func.value.value}.{func.attr.value}"
+    return ""

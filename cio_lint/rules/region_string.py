@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from cio_lint import sdk
+from cio_lint.finding import Edit
+from cio_lint.resolve import CONSTRUCT
+from cio_lint.rules._versions import constraint, may_run
+from cio_lint.rules.base import Invalid, Rule, Valid
+
+#: Environment lookups: their value is a str (or None), never a Region.
+_ENV_CALLS = ("os.getenv", "os.environ.get")
+_ENV_MAPPINGS = ("os.environ",)
+_DISPLAYS = {cst.Dict: "a dict", cst.Tuple: "a tuple", cst.List: "a list", cst.Set: "a set"}
+
+
+def _regions_import() -> Tuple[str, str]:
+    """("customerio", "Regions"): where the SDK's Regions is imported from."""
+    module, _, name = sdk.REGIONS_QUALNAMES[0].rpartition(".")
+    return module, name
+
+
+class RegionString(Rule):
+    """`region=` is given something other than `Regions.US` / `Regions.EU`, such as the string `"eu"`.
+
+    ## What it does
+    Checks the `region` argument of `CustomerIO` and `APIClient` (by keyword or by position:
+    the 4th parameter of `CustomerIO`, the 3rd of `APIClient`) when it is a string, `None`, a
+    number, a dict, tuple or list display, an environment lookup (always a string or `None`),
+    or a name whose only binding is one of these.
+
+    ## Why is this bad?
+    From release 1.1 on both clients check `isinstance(region, Region)` when they are built and
+    raise `CustomerIOException("invalid region provided")` for anything else, even a tuple with
+    the right hosts: the client is never created and nothing is sent. Releases before 1.1 have
+    no `region` parameter at all, so the keyword is a `TypeError` there.
+
+    ## Example
+    ```python
+    cio = CustomerIO(site_id, api_key, region="eu")
+    ```
+
+    ## Use instead
+    ```python
+    from customerio import Regions
+
+    cio = CustomerIO(site_id, api_key, region=Regions.EU)
+    ```
+
+    ## Fix safety
+    Safe for the strings `"us"` and `"eu"` (any case) written at the call: they become
+    `Regions.US` / `Regions.EU` (or `customerio.Regions.EU` where the module is imported as
+    `customerio`), and `from customerio import Regions` is added when needed. The code could
+    only raise before, so no working behaviour changes. Other values get no fix.
+    """
+
+    CODE = "CIO402"
+    NAME = "region-string"
+    FIX = "safe"
+
+    VALID = [
+        Valid("from customerio import CustomerIO, Regions\ncio = CustomerIO('s', 'k', region=Regions.EU)\n"),
+        Valid("import customerio\napi = customerio.APIClient('k', region=customerio.Regions.US)\n"),
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region=settings.CIO_REGION)\n"),
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"),
+        # the 4th positional of CustomerIO is port before 1.1
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', 'localhost', 8443)\n",
+              sdk_version="==1.0"),
+        # a default that is a Region when the variable is unset: cannot tell
+        Valid("import os\nfrom customerio import APIClient, Regions\n"
+              "api = APIClient('k', region=os.environ.get('CIO_REGION', Regions.US))\n"),
+        # not the SDK
+        Valid("import customerio\nfrom myapp import CustomerIO\ncio = CustomerIO('s', 'k', region='eu')\n"),
+    ]
+    INVALID = [
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region='eu')\n",
+                fixed="from customerio import CustomerIO\nfrom customerio import Regions\n"
+                      "cio = CustomerIO('s', 'k', region=Regions.EU)\n"),
+        Invalid("from customerio import CustomerIO, Regions\ncio = CustomerIO('s', 'k', None, \"US\")\n",
+                fixed="from customerio import CustomerIO, Regions\ncio = CustomerIO('s', 'k', None, Regions.US)\n"),
+        Invalid("import customerio\napi = customerio.APIClient('k', None, 'eu')\n",
+                fixed="import customerio\napi = customerio.APIClient('k', None, customerio.Regions.EU)\n"),
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region=None)\n"),
+        Invalid("from customerio import APIClient\n"
+                "REGION = ('eu', 'track-eu.customer.io', 'api-eu.customer.io')\n"
+                "api = APIClient('k', region=REGION)\n", line=3),
+        Invalid("import os\nfrom customerio import CustomerIO\n"
+                "cio = CustomerIO('s', 'k', region=os.getenv('CIO_REGION', 'us'))\n"),
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region={'name': 'eu'})\n"),
+        # releases before 1.1 have no region parameter: TypeError, and no Regions to fix it with
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region='eu')\n",
+                sdk_version="<1.1"),
+    ]  # fmt: skip
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = self.resolver.sdk_call(node)
+        if call is None or call.kind != CONSTRUCT or call.role not in (sdk.TRACK, sdk.APP):
+            return
+        if call.args is None or call.target.init_params is not None:
+            return  # a project subclass with its own __init__ may convert the value
+        expr = call.arg("region")
+        if expr is None and "region" in call.args.extra_keywords:
+            expr = call.args.extra_keywords["region"].value  # a release without region=
+        if expr is None:
+            return
+        what = self._not_a_region(expr)
+        if what is None:
+            return
+        cls = call.target.sdk_class
+        self.report(expr, self._message(cls.name, what, expr), self._fix(expr))
+
+    # -- what the value is ---------------------------------------------------------------------
+
+    def _not_a_region(self, expr: cst.BaseExpression) -> Optional[str]:
+        """How to describe the value when it provably is not a Region, else None."""
+        literal = self.resolver.literal(expr)
+        if literal is not None:
+            if literal.value is None:
+                return "None"
+            if isinstance(literal.value, str):
+                return f"the string {literal.value!r}"
+            return f"{type(literal.value).__name__} {literal.value!r}"
+        bound = self.resolver.bound_expression(expr)
+        if isinstance(bound, (cst.FormattedString, cst.SimpleString, cst.ConcatenatedString)):
+            return "a string"
+        for display, name in _DISPLAYS.items():
+            if isinstance(bound, display):
+                return name
+        if self._is_env_lookup(bound):
+            return "an environment variable (a string or None)"
+        return None
+
+    def _is_env_lookup(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Subscript):
+            return bool(self.resolver.qualified_names(expr.value) & set(_ENV_MAPPINGS))
+        if not isinstance(expr, cst.Call) or not (self.resolver.qualified_names(expr.func) & set(_ENV_CALLS)):
+            return False
+        if any(arg.star for arg in expr.args):
+            return False
+        defaults = [a.value for a in expr.args[1:] if a.keyword is None]
+        defaults += [a.value for a in expr.args if a.keyword is not None and a.keyword.value in ("default", "value")]
+        # the default is what comes back when the variable is unset: it must be a string or None too
+        literals = [self.resolver.literal(d) for d in defaults]
+        return all(lit is not None and (lit.value is None or isinstance(lit.value, str)) for lit in literals)
+
+    def _region_named(self, expr: cst.BaseExpression) -> Optional[sdk.Region]:
+        literal = self.resolver.literal(expr)
+        if literal is not None and isinstance(literal.value, str):
+            return sdk.REGIONS.get(literal.value.strip().lower())
+        return None
+
+    # -- message -------------------------------------------------------------------------------
+
+    def _message(self, cls: str, what: str, expr: cst.BaseExpression) -> str:
+        version = self.context.sdk_version
+        checks = may_run(version, since=sdk.REGIONS_SINCE)
+        lacks = may_run(version, until=sdk.REGIONS_SINCE)
+        effects: List[str] = []
+        if checks:
+            when = f" on releases >= {sdk.REGIONS_SINCE}" if lacks else ""
+            effects.append(f"{cls} raises CustomerIOException({sdk.REGION_ERROR!r}) when it is built{when}, "
+                           f"so the client never exists and nothing is sent")  # fmt: skip
+        if lacks:
+            effects.append(f"releases before {sdk.REGIONS_SINCE} ({constraint(version)} admits them) have no "
+                           f"region parameter: TypeError")  # fmt: skip
+        region = self._region_named(expr)
+        module, name = _regions_import()
+        if not checks:
+            advice = f"drop region= or require {sdk.DISTRIBUTION}>={sdk.REGIONS_SINCE} and pass {name}.US/{name}.EU"
+        elif region is not None:
+            advice = f"pass region={name}.{region.attr} (from {module} import {name})"
+        else:
+            advice = f"pass {name}.US or {name}.EU (from {module} import {name})"
+        return f"region= is {what}, not a {module}.{name} value: {', and '.join(effects)}; {advice}"
+
+    # -- fix -----------------------------------------------------------------------------------
+
+    def _fix(self, expr: cst.BaseExpression):
+        if not may_run(self.context.sdk_version, since=sdk.REGIONS_SINCE):
+            return None  # no Regions to fix it with
+        region = self._region_named(expr)
+        literal = self.resolver.literal(expr)
+        if region is None or literal is None or literal.node is not expr:
+            return None  # only a literal written at the call: a shared constant may be used elsewhere
+        found = self._regions_reference(expr)
+        if found is None:
+            return None
+        reference, import_edit = found
+        return self.fix(self.replace(expr, f"{reference}.{region.attr}"), import_edit)
+
+    def _regions_reference(self, at: cst.CSTNode) -> Optional[Tuple[str, Optional[Edit]]]:
+        """How to spell the SDK's Regions at `at`, and the import to add for it (if any)."""
+        scope = self.resolver.scope(at)
+        if scope is None:
+            return None
+        module, name = _regions_import()
+        if name in scope:
+            if {q.name for q in scope.get_qualified_names_for(name)} <= set(sdk.REGIONS_QUALNAMES):
+                return name, None
+            return None  # `Regions` is something else here
+        for alias in self._module_aliases(module):
+            if alias in scope and {q.name for q in scope.get_qualified_names_for(alias)} == {module}:
+                return f"{alias}.{name}", None
+        edit = self.context.import_edit(module, name)
+        return (name, edit) if edit is not None else None
+
+    def _module_aliases(self, module: str) -> List[str]:
+        """Names `import customerio [as x]` binds anywhere in the file."""
+        aliases: List[str] = []
+
+        class Imports(cst.CSTVisitor):
+            def visit_Import(self, node: cst.Import) -> None:
+                for alias in node.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value == module:
+                        bound = alias.asname.name if alias.asname is not None else alias.name
+                        if isinstance(bound, cst.Name):
+                            aliases.append(bound.value)
+
+        self.context.module.visit(Imports())
+        return aliases

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import difflib
+from typing import Optional, Sequence
+
+import libcst as cst
+
+from cio_lint.rules.base import Invalid, Rule, Valid
+from cio_lint.rules.event_name_style import event_name_argument, snake_case
+
+
+def nearest_event(name: str, events: Sequence[str]) -> Optional[str]:
+    """The configured event `name` was most likely meant to be, if any is close."""
+    for event in events:  # same words, other spelling: SignedUp / "signed up" -> signed_up
+        if snake_case(event) == snake_case(name):
+            return event
+    close = difflib.get_close_matches(name, events, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    lowered = {e.lower(): e for e in events}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
+
+
+class UnknownEvent(Rule):
+    """An event name is not one of the events configured in `[tool.cio-lint] events`.
+
+    ## What it does
+    When `events = [...]` lists the workspace's event names (as the dashboard's campaign
+    triggers and segments use them), checks every literal event name given to `track()`,
+    `track_anonymous()`, `backfill()` and CDP `analytics.track()` against the list, and names
+    the nearest known event. Silent when no events are configured; empty names are CIO501's.
+
+    ## Why is this bad?
+    Customer.io matches event names exactly. An event sent as `order_complete` is stored, but a
+    campaign triggered by `order_completed` never starts for it and segments on it stay empty,
+    and nothing reports the difference: the SDK and the API both accept any name.
+
+    ## Example
+    ```python
+    # pyproject.toml: [tool.cio-lint] events = ["signed_up", "order_completed"]
+    cio.track(user.id, "order_complete", data={"total": 42})
+    ```
+
+    ## Use instead
+    ```python
+    cio.track(user.id, "order_completed", data={"total": 42})
+    ```
+
+    ## Fix safety
+    No fix: either the code or the configured list may be the one that is out of date.
+    """
+
+    CODE = "CIO502"
+    NAME = "unknown-event"
+
+    EVENTS = {"events": ["signed_up", "order_completed", "plan_changed"]}
+    VALID = [
+        Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'order_complete')\n"),  # no config
+        Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'order_completed')\n", config=EVENTS),
+        Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', event_name)\n", config=EVENTS),
+        Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', '')\n", config=EVENTS),
+        Valid("import analytics\nanalytics.track('u', 'order_complete')\n", config=EVENTS),  # Segment
+    ]
+    INVALID = [
+        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'order_complete')\n", config=EVENTS),
+        Invalid("from customerio import CustomerIO\n"
+                "SIGNUP = 'SignedUp'\n"
+                "CustomerIO('s','k').track_anonymous('a', SIGNUP)\n", config=EVENTS),
+        Invalid("from customerio import analytics\nanalytics.track('u', event='plan_change')\n", config=EVENTS),
+        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').backfill('u', 'refunded', 1700000000)\n",
+                config=EVENTS),
+    ]  # fmt: skip
+
+    def visit_Call(self, node: cst.Call) -> None:
+        events = self.context.settings.events
+        if not events:
+            return
+        name_expr = event_name_argument(self.resolver, node)
+        if name_expr is None:
+            return
+        literal = self.resolver.literal(name_expr)
+        if literal is None or not isinstance(literal.value, str) or not literal.value:
+            return
+        name = literal.value
+        if name in events:
+            return
+        nearest = nearest_event(name, events)
+        advice = (f"did you mean {nearest!r}? Use the dashboard's name, or add {name!r} to events"
+                  if nearest else f"use one of the dashboard's events, or add {name!r} to events")  # fmt: skip
+        self.report(
+            name_expr,
+            f"event {name!r} is not one of the configured events ([tool.cio-lint] events): Customer.io "
+            f"matches event names exactly, so a campaign trigger or segment on the dashboard's event "
+            f"never fires for it; {advice}",
+        )
