@@ -49,9 +49,17 @@ class Settings:
     output_format: str = "text"
     #: where these settings came from (for `cio-lint config` and error messages)
     source: Optional[str] = field(default=None, compare=False)
+    #: the pyproject.toml they were read from; relative globs (exclude, per-file-ignores)
+    #: are relative to its directory
+    config_file: Optional[str] = field(default=None, compare=False)
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def config_dir(self) -> Optional[Path]:
+        """The directory relative globs are read from (None: no config file)."""
+        return Path(self.config_file).parent if self.config_file else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,19 +161,32 @@ KEYS = {
 }
 
 
+#: how a key is named in error messages, by where the value came from
+KEY_STYLES = {
+    "toml": "[tool.cio-lint] {key}",
+    "cli": "--{key}",
+    "flake8": "--cio-{key}",
+}
+
+
 def settings_from_mapping(
-    table: Mapping[str, Any], where: str, base: Settings = Settings()
+    table: Mapping[str, Any], where: str, base: Settings = Settings(), style: str = "toml"
 ) -> Settings:
-    """Validate a `[tool.cio-lint]`-shaped mapping; keys may use - or _."""
+    """Validate a `[tool.cio-lint]`-shaped mapping; keys may use - or _.
+
+    `style` only changes how keys are named in errors: `[tool.cio-lint] region` for TOML,
+    `--region` for the command line, `--cio-region` for flake8 options.
+    """
     changes: Dict[str, Any] = {}
+    label = KEY_STYLES[style]
     for raw_key, value in table.items():
         key = raw_key.replace("_", "-")
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"{where}: unknown key {raw_key!r}{hint}")
+            raise ConfigError(f"{where}: unknown key {raw_key!r} in [tool.cio-lint]{hint}")
         attr, validate = KEYS[key]
-        changes[attr] = validate(where, f"[tool.cio-lint] {key}", value)
+        changes[attr] = validate(where, label.format(key=key), value)
     return replace(base, source=where, **changes)
 
 
@@ -187,19 +208,37 @@ def read_pyproject_table(path: Path) -> Optional[Mapping[str, Any]]:
     return table
 
 
-def find_pyproject(start: Path) -> Optional[Path]:
-    """The nearest pyproject.toml with a [tool.cio-lint] table, walking up from `start`."""
+def _configures_cio_lint(candidate: Path) -> bool:
+    if not candidate.is_file():
+        return False
+    try:
+        return read_pyproject_table(candidate) is not None
+    except ConfigError:
+        # A broken pyproject.toml nearest to the code is the user's config: say so.
+        return True
+
+
+def find_pyproject(start: Path, cache: Optional[Dict[Path, Optional[Path]]] = None) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.cio-lint] table, walking up from `start`.
+
+    `cache` (directory -> answer) lets a run ask for every file without re-reading TOML.
+    """
     directory = start if start.is_dir() else start.parent
+    walked = []
+    found: Optional[Path] = None
     for candidate_dir in (directory, *directory.parents):
+        if cache is not None and candidate_dir in cache:
+            found = cache[candidate_dir]
+            break
+        walked.append(candidate_dir)
         candidate = candidate_dir / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                if read_pyproject_table(candidate) is not None:
-                    return candidate
-            except ConfigError:
-                # A broken pyproject.toml nearest to the code is the user's config: say so.
-                return candidate
-    return None
+        if _configures_cio_lint(candidate):
+            found = candidate
+            break
+    if cache is not None:
+        for walked_dir in walked:
+            cache[walked_dir] = found
+    return found
 
 
 def load_settings(path: Optional[Path]) -> Settings:
@@ -207,7 +246,7 @@ def load_settings(path: Optional[Path]) -> Settings:
     if path is None:
         return Settings()
     table = read_pyproject_table(path)
-    return settings_from_mapping(table or {}, str(path))
+    return settings_from_mapping(table or {}, str(path), Settings(config_file=str(path)))
 
 
 def parse_list_option(value: Optional[str]) -> Tuple[str, ...]:

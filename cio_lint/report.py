@@ -8,19 +8,24 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import quote
 
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
-from cio_lint.finding import Finding
+from cio_lint.finding import SAFE, Finding
 
 HELP_URI = "https://github.com/cio-lint/cio-lint/blob/main/README.md#{anchor}"
+#: the README's rule table (the SARIF `help` of each rule carries its full explanation)
+RULE_ANCHOR = "rules"
 _RESET = "\033[0m"
 _BOLD, _RED, _CYAN, _DIM = "\033[1m", "\033[31m", "\033[36m", "\033[2m"
 
 
 def help_uri(code: str) -> str:
-    return HELP_URI.format(anchor=f"{code.lower()}-{rule_registry.name_of(code)}")
+    """Where a rule is documented: the README's rule table (every rule has a row there, and
+    `cio-lint rule CODE` prints the full explanation)."""
+    return HELP_URI.format(anchor=RULE_ANCHOR)
 
 
 def text(findings: Sequence[Finding], color: bool = False, show_source: bool = False,
@@ -71,8 +76,43 @@ def github(findings: Sequence[Finding]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def sarif(findings: Sequence[Finding]) -> str:
-    """A SARIF 2.1.0 log with one run, every rule's metadata and one result per finding."""
+def _artifact(path: str) -> dict:
+    """A SARIF artifactLocation: relative paths against %SRCROOT% (the working directory, the
+    repository root in CI), absolute ones as file URIs."""
+    pure = Path(path)
+    if pure.is_absolute():
+        return {"uri": pure.as_uri()}
+    return {"uri": quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _sarif_region(line: int, column: int, end_line: int, end_column: int) -> dict:
+    region = {"startLine": max(line, 1), "startColumn": max(column, 1)}
+    if end_line:
+        region.update(endLine=max(end_line, region["startLine"]), endColumn=max(end_column, 1))
+    return region
+
+
+def _sarif_fix(f: Finding) -> dict:
+    return {
+        "description": {"text": f"{f.fix.applicability} fix for {f.code} {f.name}"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(f.path),
+                "replacements": [
+                    {
+                        "deletedRegion": _sarif_region(e.line, e.column, e.end_line, e.end_column),
+                        "insertedContent": {"text": e.content},
+                    }
+                    for e in f.fix.edits
+                ],
+            }
+        ],
+        "properties": {"applicability": f.fix.applicability},
+    }
+
+
+def sarif_rules() -> List[dict]:
+    """reportingDescriptor objects for CIO000 and every rule, from the rules' docstrings."""
     rules_meta = [
         {
             "id": rule_registry.PARSE_ERROR_CODE,
@@ -80,7 +120,7 @@ def sarif(findings: Sequence[Finding]) -> str:
             "shortDescription": {"text": "A file cannot be parsed or checked."},
             "fullDescription": {"text": "cio-lint could not parse or check this file; the message says why."},
             "helpUri": help_uri(rule_registry.PARSE_ERROR_CODE),
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"enabled": True, "level": "error"},
         }
     ]
     for rule in rule_registry.ALL_RULES:
@@ -93,28 +133,39 @@ def sarif(findings: Sequence[Finding]) -> str:
                 "help": {"text": rule.documentation(), "markdown": rule.documentation()},
                 "helpUri": help_uri(rule.CODE),
                 "defaultConfiguration": {"enabled": rule.DEFAULT_ENABLED, "level": "error"},
+                "properties": {"fix": rule.FIX or "none"},
             }
         )
+    return rules_meta
+
+
+def sarif(findings: Sequence[Finding]) -> str:
+    """A SARIF 2.1.0 log with one run, every rule's metadata and one result per finding.
+
+    Columns are Unicode code points (LibCST's), declared with `columnKind`; fixes are SARIF
+    `fixes` with their applicability as a property.
+    """
+    rules_meta = sarif_rules()
     index = {meta["id"]: i for i, meta in enumerate(rules_meta)}
     results = []
     for f in findings:
-        region = {"startLine": f.line, "startColumn": f.column}
-        if f.end_line:
-            region.update(endLine=f.end_line, endColumn=max(f.end_column, 1))
         result = {
             "ruleId": f.code,
-            "ruleIndex": index.get(f.code, 0),
             "level": "error",
             "message": {"text": f.message},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": Path(f.path).as_posix()},
-                        "region": region,
+                        "artifactLocation": _artifact(f.path),
+                        "region": _sarif_region(f.line, f.column, f.end_line, f.end_column),
                     }
                 }
             ],
         }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        if f.fix is not None:
+            result["fixes"] = [_sarif_fix(f)]
         results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -125,10 +176,13 @@ def sarif(findings: Sequence[Finding]) -> str:
                     "driver": {
                         "name": "cio-lint",
                         "version": __version__,
+                        "semanticVersion": __version__,
                         "informationUri": HELP_URI.format(anchor="cio-lint"),
                         "rules": rules_meta,
                     }
                 },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
@@ -136,25 +190,63 @@ def sarif(findings: Sequence[Finding]) -> str:
     return json.dumps(log, indent=2) + "\n"
 
 
-def statistics(findings: Sequence[Finding]) -> str:
+def _fixable(findings: Sequence[Finding], unsafe: bool) -> Tuple[int, int]:
+    """(fixes --fix would apply, unsafe fixes only --unsafe-fixes would add)."""
+    now = sum(1 for f in findings if f.fix is not None and (unsafe or f.fix.applicability == SAFE))
+    hidden = sum(1 for f in findings if f.fix is not None) - now
+    return now, hidden
+
+
+def statistics(findings: Sequence[Finding], unsafe: bool = False, as_json: bool = False) -> str:
+    """Findings per code, most frequent first; [*] marks codes --fix can fix (with
+    --unsafe-fixes when given), [-] codes only --unsafe-fixes can."""
     counts = Counter(f.code for f in findings)
-    fixable = Counter(f.code for f in findings if f.fix is not None)
+    rows = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mine = [f for f in findings if f.code == code]
+        now, hidden = _fixable(mine, unsafe)
+        rows.append({"code": code, "name": rule_registry.name_of(code), "count": count,
+                     "fixable": now, "unsafe_fixable": hidden})  # fmt: skip
+    if as_json:
+        return json.dumps(rows, indent=2) + "\n"
+    width = max((len(str(r["count"])) for r in rows), default=1)
     lines = []
-    for code, count in sorted(counts.items()):
-        mark = "[*]" if fixable[code] else "   "
-        lines.append(f"{count:>5}\t{code}\t{mark} {rule_registry.name_of(code)}")
+    for r in rows:
+        mark = "[*]" if r["fixable"] else "[-]" if r["unsafe_fixable"] else "   "
+        lines.append(f"{r['count']:>{width}}\t{r['code']}\t{mark} {r['name']}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def summary(findings: Sequence[Finding], files_checked: int) -> str:
-    files = len({f.path for f in findings})
-    fixable = sum(1 for f in findings if f.fix is not None)
-    noun = "finding" if len(findings) == 1 else "findings"
-    fix_part = f", {fixable} fixable" if fixable else ""
-    checked = f"{files_checked} file{'s' if files_checked != 1 else ''} checked"
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary(findings: Sequence[Finding], files_checked: int, unsafe: bool = False) -> str:
+    """The one line on stderr: "3 findings in 2 files, 1 fixable; 120 files checked."."""
+    checked = f"{_plural(files_checked, 'file')} checked"
     if not findings:
         return f"No findings; {checked}."
-    return f"{len(findings)} {noun} in {files} file{'s' if files != 1 else ''}{fix_part}; {checked}."
+    files = len({f.path for f in findings})
+    now, hidden = _fixable(findings, unsafe)
+    if now and hidden:
+        fix_part = f", {now} fixable ({hidden} more with --unsafe-fixes)"
+    elif now:
+        fix_part = f", {now} fixable"
+    elif hidden:
+        fix_part = f", {hidden} fixable with --unsafe-fixes"
+    else:
+        fix_part = ""
+    return f"{_plural(len(findings), 'finding')} in {_plural(files, 'file')}{fix_part}; {checked}."
+
+
+def fixed(count: int) -> str:
+    return f"Fixed {_plural(count, 'finding')}."
+
+
+def would_fix(count: int, files: int) -> str:
+    if not count:
+        return "No fixes to apply."
+    return f"Would fix {_plural(count, 'finding')} in {_plural(files, 'file')}."
 
 
 FORMATS: Dict[str, Callable[[Sequence[Finding]], str]] = {
