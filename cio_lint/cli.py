@@ -7,7 +7,8 @@ import fnmatch
 import json
 import os
 import sys
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -26,10 +27,16 @@ from cio_lint.config import (
 )
 from cio_lint.engine import lint_bytes, noqa_filter, per_file_ignored
 from cio_lint.finding import Finding
-from cio_lint.fix import decode_source, fix_text, write_atomically
+from cio_lint.fix import decode_source, fix_text, wanted, write_atomically
 from cio_lint.project import project_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: --jobs N uses processes only when each worker gets at least this many files; below that,
+#: starting the workers costs more than it saves.
+FILES_PER_JOB = 4
+#: --fix re-lints and fixes again until nothing changes (fixes that overlapped in one pass
+#: apply in the next), at most this many passes, so that a second run finds nothing to fix.
+MAX_FIX_PASSES = 10
 
 
 class UsageError(Exception):
@@ -42,22 +49,32 @@ class UsageError(Exception):
 
 @dataclass
 class SettingsSource:
+    """The settings for each file: its nearest `[tool.cio-lint]` plus command-line overrides.
+
+    Plain data (a config path, a flag and validated overrides), so `--jobs` workers rebuild
+    an equal one from its fields instead of pickling caches.
+    """
+
     config_file: Optional[Path]
     isolated: bool
     overrides: Dict[str, object]
+    _cache: Dict[Optional[Path], Settings] = field(default_factory=dict, init=False, repr=False)
+    _dirs: Dict[Path, Optional[Path]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._cache: Dict[Optional[Path], Settings] = {}
         if self.config_file is not None and not self.config_file.is_file():
             raise UsageError(f"--config {self.config_file}: no such file")
+
+    def args(self) -> Tuple[Optional[Path], bool, Dict[str, object]]:
+        return self.config_file, self.isolated, self.overrides
 
     def for_path(self, path: Path) -> Settings:
         if self.isolated:
             pyproject = None
         elif self.config_file is not None:
-            pyproject = self.config_file
+            pyproject = self.config_file.absolute()
         else:
-            pyproject = find_pyproject(path.absolute())
+            pyproject = find_pyproject(path.absolute(), self._dirs)
         if pyproject not in self._cache:
             base = load_settings(pyproject)
             self._cache[pyproject] = base.with_overrides(**self.overrides)
@@ -68,41 +85,76 @@ class SettingsSource:
 # Files
 
 
-def _excluded(path: Path, patterns: Sequence[str]) -> bool:
-    parts = path.parts
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(path.as_posix(), pattern) or fnmatch.fnmatch(path.as_posix(), f"*/{pattern}"):
-            return True
-        if any(fnmatch.fnmatch(part, pattern) for part in parts):
+def _relative_parts(path: Path, anchor: Optional[Path]) -> Tuple[str, ...]:
+    """`path` relative to `anchor` (the config's directory), else to the working directory.
+
+    Only that part is matched against exclude patterns: a checkout that happens to live under
+    a directory called `build` or `env` is not excluded as a whole. () when outside both.
+    """
+    absolute = os.path.abspath(path)
+    for base in (anchor, Path.cwd()):
+        if base is not None and _inside(absolute, base):
+            return Path(os.path.relpath(absolute, os.path.abspath(base))).parts
+    return ()
+
+
+def _inside(path, base) -> bool:
+    path, base = os.path.abspath(path), os.path.abspath(base)
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _matches_exclude(parts: Sequence[str], patterns: Sequence[str], whole: bool) -> bool:
+    """flake8/ruff-style exclusion: a pattern without '/' matches any path component (or only
+    the last one when `whole` is False), a pattern with '/' matches the relative path."""
+    if not parts:
+        return False
+    posix = "/".join(parts)
+    for raw in patterns:
+        pattern = raw.rstrip("/")
+        if not pattern:
+            continue
+        if "/" in pattern:
+            pattern = pattern[2:] if pattern.startswith("./") else pattern
+            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(posix, pattern + "/*"):
+                return True
+        elif any(fnmatch.fnmatch(part, pattern) for part in (parts if whole else parts[-1:])):
             return True
     return False
 
 
+def is_excluded(path: Path, settings: Settings, whole: bool = True) -> bool:
+    parts = _relative_parts(path, settings.config_dir)
+    if not parts:
+        parts = (path.name,)
+    return _matches_exclude(parts, settings.exclude + settings.extend_exclude, whole)
+
+
 def iter_files(paths: Sequence[str], settings_for, force_exclude: bool) -> Iterator[Path]:
+    seen = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{raw}: no such file or directory")
-        if path.is_dir():
-            yield from _walk(path, settings_for)
-        else:
-            settings = settings_for(path)
-            if force_exclude and _excluded(path, settings.exclude + settings.extend_exclude):
-                continue
-            yield path  # named explicitly: checked whatever its suffix, like flake8
+        if force_exclude and is_excluded(path, settings_for(path)):
+            continue
+        found = _walk(path, settings_for) if path.is_dir() else [path]  # named files: any suffix
+        for candidate in found:
+            key = os.path.abspath(candidate)
+            if key not in seen:
+                seen.add(key)
+                yield candidate
 
 
 def _walk(root: Path, settings_for) -> Iterator[Path]:
-    settings = settings_for(root)
-    patterns = settings.exclude + settings.extend_exclude
     for directory, dirnames, filenames in os.walk(root):
         base = Path(directory)
-        dirnames[:] = sorted(d for d in dirnames if not _excluded(base / d, patterns))
+        settings = settings_for(base)
+        # Each entry is matched by its own name (its parents were matched on the way down).
+        dirnames[:] = sorted(d for d in dirnames if not is_excluded(base / d, settings, whole=False))
         for name in sorted(filenames):
             if name.endswith((".py", ".pyi")):
                 candidate = base / name
-                if not _excluded(candidate, patterns):
+                if not is_excluded(candidate, settings, whole=False):
                     yield candidate
 
 
@@ -123,6 +175,17 @@ class Checked:
     shown: str
     data: bytes
     findings: List[Finding]
+    #: the path whose configuration and project apply (stdin: --stdin-filename)
+    config_path: Optional[Path] = None
+
+
+def _per_file_path(shown: str, path_for_project: Optional[Path], settings: Settings) -> str:
+    """The path per-file-ignores globs are matched against: relative to the config's directory."""
+    if path_for_project is not None and settings.config_dir is not None:
+        parts = _relative_parts(path_for_project, settings.config_dir)
+        if parts and _inside(path_for_project, settings.config_dir):
+            return "/".join(parts)
+    return shown
 
 
 def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: Optional[Path]) -> List[Finding]:
@@ -131,7 +194,7 @@ def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: O
     findings = lint_bytes(data, shown, settings, project, module_name=module_name)
     if not findings:
         return findings
-    ignored = per_file_ignored(shown, settings)
+    ignored = per_file_ignored(_per_file_path(shown, path_for_project, settings), settings)
     findings = [f for f in findings if not ignored(f)]
     decoded = decode_source(data)
     if decoded is not None:
@@ -144,10 +207,10 @@ def check_path(path: Path, settings: Settings) -> Checked:
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        return Checked(path, shown, b"", [_unreadable(shown, "is a directory")])
+        return Checked(path, shown, b"", [_unreadable(shown, "is a directory")], path)
     except OSError as exc:
-        return Checked(path, shown, b"", [_unreadable(shown, f"cannot read: {exc.strerror or exc}")])
-    return Checked(path, shown, data, check_bytes(data, shown, settings, path))
+        return Checked(path, shown, b"", [_unreadable(shown, f"cannot read: {exc.strerror or exc}")], path)
+    return Checked(path, shown, data, check_bytes(data, shown, settings, path), path)
 
 
 def _unreadable(shown: str, reason: str) -> Finding:
@@ -177,52 +240,97 @@ def _codes_option(name: str, help_text: str):
 @click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default=None,
               help="Output format (default: text, or output-format in config).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to this file instead of stdout.")
+              help="Write the report (or the diff) to this file instead of stdout.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
-@click.option("--show-source", is_flag=True, help="Show the offending line under each finding.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
+@click.option("--statistics", is_flag=True, help="Also print the number of findings per code.")
+@click.option("--show-source", is_flag=True, help="Show the offending line and a caret under each finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="Read [tool.cio-lint] from this pyproject.toml only.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--stdin-filename", default=None, help="The path the source read from stdin ('-') has.")
+@click.option("--stdin-filename", default=None, metavar="PATH",
+              help="Read the source from stdin ('-') as if it were PATH: its config, its name.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude to paths given explicitly too.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Color text output (auto: on a terminal, honouring NO_COLOR and FORCE_COLOR).")
 @click.option("--region", type=click.Choice(["us", "eu"]), default=None, help="The workspace's region.")
-@click.option("--sdk-version", default=None, help="The customerio version or range (overrides detection).")
+@click.option("--sdk-version", default=None, metavar="SPEC",
+              help="The customerio version or range (overrides detection).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="Check files in this many processes.")
 def check(paths, select, ignore, extend_select, output_format, output_file, fix, unsafe_fixes,
           diff, statistics, show_source, exit_zero, config_file, isolated, stdin_filename,
           force_exclude, color, region, sdk_version, quiet, jobs) -> None:  # fmt: skip
-    """Check PATHS (default: the current directory); '-' reads stdin."""
+    """Check PATHS (default: the current directory); '-' reads stdin.
+
+    Exit status: 0 no findings, 1 findings (or changes with --diff), 2 usage or
+    configuration error.
+    """
     try:
-        overrides = _overrides(select, ignore, extend_select, region, sdk_version)
-        source = SettingsSource(Path(config_file) if config_file else None, isolated, overrides)
-        results, files_checked = _run(paths or (".",), source, stdin_filename, force_exclude, jobs)
+        code = _check(paths, select, ignore, extend_select, output_format, output_file, fix,
+                      unsafe_fixes, diff, statistics, show_source, exit_zero, config_file, isolated,
+                      stdin_filename, force_exclude, color, region, sdk_version, quiet, jobs)  # fmt: skip
     except (ConfigError, UsageError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        code = EXIT_ERROR
+    except Exception as exc:  # a bug: one line and exit 2, never a traceback (DESIGN.md §12)
+        click.echo(f"cio-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
 
+
+def _check(paths, select, ignore, extend_select, output_format, output_file, fix, unsafe_fixes,
+           diff, statistics, show_source, exit_zero, config_file, isolated, stdin_filename,
+           force_exclude, color, region, sdk_version, quiet, jobs) -> int:  # fmt: skip
+    overrides = _overrides(select, ignore, extend_select, region, sdk_version)
+    source = SettingsSource(Path(config_file) if config_file else None, isolated, overrides)
+    if stdin_filename and not paths:
+        paths = ("-",)  # ruff's shorthand: --stdin-filename alone reads stdin
+    paths = paths or (".",)
+    fmt = output_format or _configured_format(paths, stdin_filename, source)
+    if statistics and fmt == "sarif":
+        raise UsageError("--statistics cannot be combined with --format sarif")
+    results, files_checked = _run(paths, source, stdin_filename, force_exclude, jobs)
+    fixed = 0
     if fix or diff:
-        results, changed = _apply_fixes(results, source, unsafe_fixes, diff)
+        results, fixed, diffs = _apply_fixes(results, source, unsafe_fixes, write=not diff)
         if diff:
-            sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
-        if changed and not quiet:
-            click.echo(f"Fixed {changed} finding{'s' if changed != 1 else ''}.", err=True)
+            _emit("".join(diffs), output_file)
+            if not quiet:
+                click.echo(report.would_fix(fixed, len(diffs)), err=True)
+            return EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN
 
     findings = sorted(f for r in results for f in r.findings)
-    fmt = output_format or (source.for_path(Path(".")).output_format if not isolated else "text")
-    out = _render(findings, results, fmt, color, show_source, output_file)
-    if statistics:
-        out += report.statistics(findings)
-    _emit(out, output_file)
+    stdin_fixed = fix and any(r.path is None for r in results)
+    if stdin_fixed:
+        # Like ruff: the (fixed) source goes to stdout, so the report goes to stderr.
+        sys.stdout.buffer.write(next(r.data for r in results if r.path is None))
+        sys.stdout.flush()
+    use_color = _use_color(color, output_file, sys.stderr if stdin_fixed else sys.stdout)
+    if statistics and fmt == "json":  # one JSON document: the counts replace the findings
+        out = report.statistics(findings, unsafe_fixes, as_json=True)
+    else:
+        out = _render(findings, results, fmt, use_color, show_source)
+        if statistics:
+            out += report.statistics(findings, unsafe_fixes)
+    if stdin_fixed and not output_file:
+        click.echo(out, err=True, nl=False)
+    else:
+        _emit(out, output_file)
     if not quiet:
-        click.echo(report.summary(findings, files_checked), err=True)
-    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+        if fixed:
+            click.echo(report.fixed(fixed), err=True)
+        click.echo(report.summary(findings, files_checked, unsafe_fixes), err=True)
+    return EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN
+
+
+def _configured_format(paths, stdin_filename, source: SettingsSource) -> str:
+    first = stdin_filename if paths[0] == "-" and stdin_filename else paths[0]
+    target = Path.cwd() if first == "-" else Path(first)
+    return source.for_path(target.absolute()).output_format
 
 
 def _overrides(select, ignore, extend_select, region, sdk_version) -> Dict[str, object]:
@@ -234,7 +342,7 @@ def _overrides(select, ignore, extend_select, region, sdk_version) -> Dict[str, 
         raw["region"] = region
     if sdk_version:
         raw["sdk-version"] = sdk_version
-    validated = settings_from_mapping(raw, "command line")
+    validated = settings_from_mapping(raw, "command line", style="cli")
     return {k.replace("-", "_"): getattr(validated, k.replace("-", "_")) for k in raw}
 
 
@@ -242,10 +350,14 @@ def _run(paths, source: SettingsSource, stdin_filename, force_exclude, jobs) -> 
     results: List[Checked] = []
     if "-" in paths:
         shown = stdin_filename or "-"
-        where = Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.py"
-        settings = source.for_path(where.absolute())
+        where = (Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.py").absolute()
+        settings = source.for_path(where)
         data = sys.stdin.buffer.read()
-        results.append(Checked(None, shown, data, check_bytes(data, shown, settings, where.absolute())))
+        if force_exclude and stdin_filename and is_excluded(Path(stdin_filename), settings):
+            findings: List[Finding] = []
+        else:
+            findings = check_bytes(data, shown, settings, where)
+        results.append(Checked(None, shown, data, findings, where))
         paths = [p for p in paths if p != "-"]
     files = list(iter_files(paths, source.for_path, force_exclude))
     results.extend(_check_files(files, source, jobs))
@@ -253,57 +365,121 @@ def _run(paths, source: SettingsSource, stdin_filename, force_exclude, jobs) -> 
 
 
 def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:
-    return [check_path(path, source.for_path(path)) for path in files]
+    workers = min(jobs, len(files) // FILES_PER_JOB)
+    if workers <= 1:
+        return [check_path(path, source.for_path(path)) for path in files]
+    # Contiguous chunks keep each worker's project cache warm; map() keeps the order, and the
+    # findings are sorted afterwards, so the output is the same as with -j1.
+    size = -(-len(files) // (workers * 4))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parts = pool.map(_check_chunk, [(source.args(), chunk) for chunk in chunks])
+        return [checked for part in parts for checked in part]
 
 
-def _apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, diff_only: bool):
-    changed = 0
+_worker_sources: Dict[tuple, SettingsSource] = {}
+
+
+def _check_chunk(job) -> List[Checked]:
+    """In a worker process: check some files with settings rebuilt from the parent's args."""
+    (config_file, isolated, overrides), files = job
+    key = (config_file, isolated, tuple(sorted(overrides.items())))
+    source = _worker_sources.get(key)
+    if source is None:
+        source = _worker_sources[key] = SettingsSource(config_file, isolated, overrides)
+    out = []
+    for path in files:
+        checked = check_path(path, source.for_path(path))
+        if not checked.findings:
+            checked.data = b""  # only files with findings need their bytes (fixes, --show-source)
+        out.append(checked)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixes
+
+
+def _encode(text: str, encoding: str) -> Optional[bytes]:
+    try:
+        return text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return None  # a fix introduced a character the file's encoding cannot hold
+
+
+def _fix_one(result: Checked, settings: Settings, unsafe: bool) -> Tuple[Checked, int]:
+    """Fix one file in memory until no wanted fix is left; returns the new state and count."""
+    decoded = decode_source(result.data)
+    if decoded is None or not any(wanted(f, unsafe) for f in result.findings):
+        return result, 0
+    text, encoding = decoded
+    data, findings, applied = result.data, result.findings, 0
+    for _ in range(MAX_FIX_PASSES):
+        outcome = fix_text(text, findings, unsafe)
+        new_data = _encode(outcome.text, encoding) if outcome.applied else None
+        if new_data is None:
+            break
+        text, data, applied = outcome.text, new_data, applied + len(outcome.applied)
+        findings = check_bytes(data, result.shown, settings, result.config_path)
+        if not any(wanted(f, unsafe) for f in findings):
+            break
+    return Checked(result.path, result.shown, data, findings, result.config_path), applied
+
+
+def _apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, write: bool):
+    """Fix every result; write changed files (write=True) or collect their diffs."""
+    total = 0
     updated: List[Checked] = []
+    diffs: List[str] = []
     for result in results:
-        decoded = decode_source(result.data) if result.findings else None
-        if decoded is None:
+        settings = source.for_path(result.config_path or Path.cwd())
+        new, applied = _fix_one(result, settings, unsafe)
+        if not applied or new.data == result.data:
             updated.append(result)
             continue
-        text, encoding = decoded
-        outcome = fix_text(text, result.findings, unsafe)
-        if not outcome.applied:
+        total += applied
+        if not write:
+            before, after = decode_source(result.data), decode_source(new.data)
+            diffs.append(unified_diff(result.shown, before[0], after[0]))
             updated.append(result)
             continue
-        changed += len(outcome.applied)
-        new_data = outcome.text.encode(encoding)
-        if diff_only:
-            _emit_diff(result.shown, text, outcome.text)
-            updated.append(result)
-            continue
-        if result.path is None:  # stdin: the fixed source goes to stdout
-            sys.stdout.write(outcome.text)
-            updated.append(result)
-            continue
-        write_atomically(result.path, new_data)
-        updated.append(check_path(result.path, source.for_path(result.path)))
-    return updated, changed
+        if result.path is not None:
+            write_atomically(result.path, new.data)
+        updated.append(new)
+    return updated, total, diffs
 
 
-def _emit_diff(shown: str, before: str, after: str) -> None:
-    lines = difflib.unified_diff(
+def unified_diff(shown: str, before: str, after: str) -> str:
+    out = []
+    for line in difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"
-    )
-    sys.stdout.write("".join(lines))
+    ):
+        out.append(line)
+        if not line.endswith(("\n", "\r")):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
-def _use_color(color: str, output_file) -> bool:
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def _use_color(color: str, output_file, stream) -> bool:
     if color == "always":
         return True
     if color == "never" or output_file:
         return False
-    if os.environ.get("NO_COLOR"):
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
         return False
-    if os.environ.get("FORCE_COLOR"):
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
         return True
-    return sys.stdout.isatty()
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
-def _render(findings, results, fmt, color, show_source, output_file) -> str:
+def _render(findings, results, fmt, color, show_source) -> str:
     if fmt in report.FORMATS:
         return report.FORMATS[fmt](findings)
     sources = None
@@ -312,40 +488,79 @@ def _render(findings, results, fmt, color, show_source, output_file) -> str:
         for r in results:
             decoded = decode_source(r.data) if r.findings else None
             sources[r.shown] = decoded[0].splitlines() if decoded else []
-    return report.text(findings, _use_color(color, output_file), show_source, sources)
+    return report.text(findings, color, show_source, sources)
 
 
 def _emit(out: str, output_file: Optional[str]) -> None:
     if output_file:
-        Path(output_file).write_text(out, encoding="utf-8")
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="") as handle:
+                handle.write(out)
+        except OSError as exc:
+            raise UsageError(f"-o {output_file}: cannot write: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(out)
+        sys.stdout.flush()
 
 
 @cli.command()
-@click.argument("selector", required=False)
+@click.argument("selector", required=False, metavar="[CODE|NAME]")
 @click.option("--all", "show_all", is_flag=True, help="Explain every rule.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               help="markdown: the README's rule table.")
 def rule(selector, show_all, output_format) -> None:
-    """Explain a rule, by CODE or NAME."""
+    """Explain a rule, by CODE or NAME: what it does, why, an example, the fix."""
     if output_format == "markdown":
         click.echo(rule_registry.rule_table_markdown(), nl=False)
         return
-    if show_all or not selector:
-        chosen = list(rule_registry.ALL_RULES)
-    else:
-        found = rule_registry.rule_for(selector)
-        if found is None:
-            click.echo(f"cio-lint: error: unknown rule {selector!r}", err=True)
+    if show_all and selector:
+        click.echo("cio-lint: error: give a rule or --all, not both", err=True)
+        sys.exit(EXIT_ERROR)
+    if not show_all and not selector:
+        click.echo("cio-lint: error: give a rule code or name (e.g. CIO101), or --all", err=True)
+        sys.exit(EXIT_ERROR)
+    entries = [_parse_error_entry(), *(_rule_dict(r) for r in rule_registry.ALL_RULES)]
+    if not show_all:
+        wanted_rule = rule_registry.rule_for(selector)
+        key = wanted_rule.CODE if wanted_rule else selector.upper()
+        if selector.lower() == rule_registry.PARSE_ERROR_NAME:
+            key = rule_registry.PARSE_ERROR_CODE
+        entries = [e for e in entries if e["code"] == key]
+        if not entries:
+            close = difflib.get_close_matches(selector.lower(), [r.NAME for r in rule_registry.ALL_RULES], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            click.echo(f"cio-lint: error: unknown rule {selector!r}{hint}", err=True)
             sys.exit(EXIT_ERROR)
-        chosen = [found]
     if output_format == "json":
-        data = [_rule_dict(r) for r in chosen]
-        click.echo(json.dumps(data if show_all or not selector else data[0], indent=2))
+        click.echo(json.dumps(entries if show_all else entries[0], indent=2))
         return
-    for r in chosen:
-        click.echo(f"# {r.CODE} {r.NAME}\n\n{r.summary()}\n\n{r.documentation()}\n")
+    click.echo("\n\n".join(_rule_text(e) for e in entries))
+
+
+PARSE_ERROR_DOC = """\
+## What it does
+Reports a file cio-lint cannot check: a syntax error (including Python 2 code), bytes that
+do not decode, nesting too deep to parse, an unreadable file, or an internal error in a rule.
+The message says which.
+
+## Why is this bad?
+A file that is not checked can hide every other mistake. flake8 reports its own `E999` for
+syntax errors and never runs plugins on such a file, so CIO000 for syntax errors appears in
+the CLI only.
+
+## Fix safety
+No fix."""
+
+
+def _parse_error_entry() -> dict:
+    return {
+        "code": rule_registry.PARSE_ERROR_CODE,
+        "name": rule_registry.PARSE_ERROR_NAME,
+        "summary": "A file cannot be parsed or checked; the message says why.",
+        "default": "on",
+        "fix": None,
+        "explanation": PARSE_ERROR_DOC,
+    }
 
 
 def _rule_dict(r) -> dict:
@@ -357,6 +572,13 @@ def _rule_dict(r) -> dict:
         "fix": r.FIX,
         "explanation": r.documentation(),
     }
+
+
+def _rule_text(entry: dict) -> str:
+    default = "on by default" if entry["default"] == "on" else "off by default (enable it by its code or name)"
+    fix = f"{entry['fix']} fix available" if entry["fix"] else "no fix"
+    return (f"# {entry['code']} {entry['name']}\n\n{entry['summary']}\n\n"
+            f"{default}; {fix}.\n\n{entry['explanation']}\n")  # fmt: skip
 
 
 @cli.command()
