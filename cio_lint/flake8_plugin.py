@@ -2,20 +2,23 @@
 
 A plain checker class in flake8-bugbear's shape, thin over the engine. flake8 itself handles
 `# noqa`, --select/--ignore, per-file-ignores and output; this class only produces findings.
-Settings come from `[tool.cio-lint]` in the nearest pyproject.toml, overridden by the
-`--cio-*` options flake8 reads from its own config files and command line.
+Settings come from `[tool.cio-lint]` in the nearest pyproject.toml (not read under flake8's
+`--isolated`), overridden by the `--cio-*` options flake8 reads from its own config files and
+command line. `[tool.cio-lint]` per-file-ignores apply here too, so one table serves both
+front-ends; flake8's own per-file-ignores and exclude work as always.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
 from cio_lint.config import ConfigError, Settings, find_pyproject, load_settings, settings_from_mapping
-from cio_lint.engine import lint_bytes, might_use_sdk
+from cio_lint.engine import lint_bytes, might_use_sdk, per_file_ignored
 from cio_lint.project import project_for
 
 #: flake8 option -> [tool.cio-lint] key
@@ -33,7 +36,9 @@ class Checker:
     version = __version__
 
     _flake8_options: ClassVar[Dict[str, Any]] = {}
+    _isolated: ClassVar[bool] = False
     _settings_cache: ClassVar[Dict[Optional[Path], Any]] = {}
+    _dir_cache: ClassVar[Dict[Path, Optional[Path]]] = {}
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.filename = filename
@@ -63,27 +68,40 @@ class Checker:
             key: getattr(options, opt) for opt, key in OPTIONS.items()
             if getattr(options, opt, None) not in (None, [], "")
         }  # fmt: skip
+        # flake8 parses --isolated in its preliminary pass and leaves it out of `options`
+        # (always False there), so the command line is where a plugin can see it.
+        cls._isolated = bool(getattr(options, "isolated", False)) or "--isolated" in sys.argv[1:]
         cls._settings_cache = {}
+        cls._dir_cache = {}
         cls._context_cache = {}
 
+    def _path(self) -> Optional[Path]:
+        """The file's absolute path (stdin: None, or the --stdin-display-name flake8 gives)."""
+        if self.filename in ("stdin", "-"):
+            return None
+        return Path(self.filename).absolute()
+
     def _settings(self) -> Settings:
-        path = Path(self.filename).absolute() if self.filename not in ("stdin", "-") else Path.cwd()
-        pyproject = find_pyproject(path)
+        path = self._path() or Path.cwd()
+        pyproject = None if self._isolated else find_pyproject(path, self._dir_cache)
         if pyproject not in self._settings_cache:
             base = load_settings(pyproject)
             # flake8 selects and ignores codes itself; run every rule [tool.cio-lint] allows
             # and every off-by-default rule (flake8's default ignore hides those).
-            self._settings_cache[pyproject] = settings_from_mapping(self._flake8_options, "flake8 options", base)
+            self._settings_cache[pyproject] = settings_from_mapping(
+                self._flake8_options, "flake8 options", base, style="flake8"
+            )
         return self._settings_cache[pyproject]
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        path = Path(self.filename)
+        path = self._path()
         try:
             settings, project = self._context(path)
         except ConfigError as exc:
             if might_use_sdk(source):
-                yield 1, 0, f"{rule_registry.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}", type(self)
+                message = f"{rule_registry.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}"
+                yield 1, 0, message, type(self)
             return
         # the byte prefilter, with the needles of the project's client modules
         if not might_use_sdk(source, project):
@@ -91,17 +109,27 @@ class Checker:
         rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
         rules += [r for r in rule_registry.ALL_RULES if not r.DEFAULT_ENABLED and r not in rules]
         findings = lint_bytes(source, self.filename, settings, project, rules,
-                              module_name=project.module_name(path))  # fmt: skip
+                              module_name=project.module_name(path) if path else "")  # fmt: skip
+        # [tool.cio-lint] per-file-ignores, relative to its directory (flake8's own apply too)
+        ignored = per_file_ignored(self._relative_to_config(path, settings), settings)
         for f in findings:
-            yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)
+            if not ignored(f):
+                yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)
+
+    def _relative_to_config(self, path: Optional[Path], settings: Settings) -> str:
+        if path is not None and settings.config_dir is not None:
+            try:
+                return path.relative_to(settings.config_dir.absolute()).as_posix()
+            except ValueError:
+                pass
+        return self.filename
 
     _context_cache: ClassVar[Dict[Path, Any]] = {}
 
-    def _context(self, path: Path):
+    def _context(self, path: Optional[Path]):
         """(settings, project) for the file's directory, computed once per directory."""
-        stdin = self.filename in ("stdin", "-")
-        directory = Path.cwd() if stdin else path.absolute().parent
+        directory = Path.cwd() if path is None else path.parent
         if directory not in self._context_cache:
             settings = self._settings()
-            self._context_cache[directory] = (settings, project_for(None if stdin else path.absolute(), settings))
+            self._context_cache[directory] = (settings, project_for(path, settings))
         return self._context_cache[directory]
