@@ -440,7 +440,9 @@ def _apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, w
         total += applied
         if not write:
             before, after = decode_source(result.data), decode_source(new.data)
-            diffs.append(unified_diff(result.shown, before[0], after[0]))
+            diff = unified_diff(result.shown, before[0], after[0])
+            # a diff's context may show a committed credential: never print one whole
+            diffs.append(report.mask_secrets(diff, result.findings, before[0].splitlines()))
             updated.append(result)
             continue
         if result.path is not None:

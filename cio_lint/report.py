@@ -31,6 +31,7 @@ def help_uri(code: str) -> str:
 def text(findings: Sequence[Finding], color: bool = False, show_source: bool = False,
          sources: Optional[Dict[str, List[str]]] = None) -> str:  # fmt: skip
     lines = []
+    secrets = _secret_ranges(findings) if show_source else {}
     for f in findings:
         if color:
             head = f"{_BOLD}{f.path}{_RESET}{_CYAN}:{_RESET}{f.line}{_CYAN}:{_RESET}{f.column}{_CYAN}:{_RESET}"
@@ -40,11 +41,51 @@ def text(findings: Sequence[Finding], color: bool = False, show_source: bool = F
         if show_source and sources is not None:
             source_lines = sources.get(f.path) or []
             if 0 < f.line <= len(source_lines):
-                line = source_lines[f.line - 1].rstrip("\r\n")
+                line = _mask(source_lines[f.line - 1].rstrip("\r\n"), secrets.get((f.path, f.line), ()))
                 caret = " " * (f.column - 1) + "^"
                 lines.append(f"    {line}")
                 lines.append(f"    {_RED + caret + _RESET if color else caret}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+_KEEP = 5  # a quote and the first 4 characters, as the finding's message shows them
+
+
+def _secret_ranges(findings: Sequence[Finding]) -> Dict[tuple, List[tuple]]:
+    """(path, line) -> [(start, end)] 0-based column ranges that hold a reported secret."""
+    secret_codes = {r.CODE for r in rule_registry.ALL_RULES if r.REPORTS_SECRET}
+    ranges: Dict[tuple, List[tuple]] = {}
+    for f in findings:
+        if f.code not in secret_codes:
+            continue
+        last = f.end_line or f.line
+        for line in range(f.line, last + 1):
+            start = f.column - 1 if line == f.line else 0
+            end = f.end_column - 1 if line == last and f.end_column else 10**9
+            ranges.setdefault((f.path, line), []).append((start, end))
+    return ranges
+
+
+def _mask(line: str, ranges) -> str:
+    """Replace all but the first characters of each secret range with '*', keeping columns."""
+    chars = list(line)
+    for start, end in ranges:
+        for i in range(start + _KEEP, min(end, len(chars)) - 1):
+            chars[i] = "*"
+    return "".join(chars)
+
+
+def mask_secrets(text: str, findings: Sequence[Finding], source_lines: Sequence[str]) -> str:
+    """`text` (a diff, say) with every reported secret of `source_lines` masked."""
+    for (path, line), spans in _secret_ranges(findings).items():
+        if not 0 < line <= len(source_lines):
+            continue
+        raw = source_lines[line - 1].rstrip("\r\n")
+        for start, end in spans:
+            secret = raw[start:min(end, len(raw))]
+            if len(secret) > _KEEP:
+                text = text.replace(secret, _mask(secret, [(0, len(secret))]))
+    return text
 
 
 def as_json(findings: Sequence[Finding]) -> str:

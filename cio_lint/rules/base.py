@@ -56,6 +56,8 @@ class Rule(cst.BatchableCSTVisitor):
     DEFAULT_ENABLED: ClassVar[bool] = True
     #: "safe" / "unsafe" when the rule offers fixes; None when it never does
     FIX: ClassVar[Optional[str]] = None
+    #: the reported range is a secret: outputs that show source (--show-source) mask it
+    REPORTS_SECRET: ClassVar[bool] = False
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 

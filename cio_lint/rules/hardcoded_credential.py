@@ -155,6 +155,7 @@ class HardcodedCredential(Rule):
 
     CODE = "CIO303"
     NAME = "hardcoded-credential"
+    REPORTS_SECRET = True
 
     VALID = [
         Valid("import os\nfrom customerio import CustomerIO\n"
