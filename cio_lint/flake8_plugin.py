@@ -36,6 +36,7 @@ class Checker:
     version = __version__
 
     _flake8_options: ClassVar[Dict[str, Any]] = {}
+    _named_off_rules: ClassVar[List[Any]] = []
     _isolated: ClassVar[bool] = False
     _settings_cache: ClassVar[Dict[Optional[Path], Any]] = {}
     _dir_cache: ClassVar[Dict[Path, Optional[Path]]] = {}
@@ -64,6 +65,13 @@ class Checker:
 
     @classmethod
     def parse_options(cls, options) -> None:
+        # Off-by-default rules run only when named exactly (as in the CLI): flake8 lets a
+        # prefix like `--select CIO` override its default ignore, which would turn them on.
+        named = {*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())}
+        cls._named_off_rules = [
+            r for r in rule_registry.ALL_RULES
+            if not r.DEFAULT_ENABLED and (r.CODE in named or r.NAME in named)
+        ]  # fmt: skip
         cls._flake8_options = {
             key: getattr(options, opt) for opt, key in OPTIONS.items()
             if getattr(options, opt, None) not in (None, [], "")
@@ -107,7 +115,7 @@ class Checker:
         if not might_use_sdk(source, project):
             return
         rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
-        rules += [r for r in rule_registry.ALL_RULES if not r.DEFAULT_ENABLED and r not in rules]
+        rules += [r for r in self._named_off_rules if r not in rules]
         findings = lint_bytes(source, self.filename, settings, project, rules,
                               module_name=project.module_name(path) if path else "")  # fmt: skip
         # [tool.cio-lint] per-file-ignores, relative to its directory (flake8's own apply too)

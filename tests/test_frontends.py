@@ -138,3 +138,13 @@ def test_flake8_noqa_is_flake8s(tmp_path):
 
 def test_flake8_lists_the_plugin():
     assert "cio-lint" in flake8("--version").stdout
+
+
+def test_off_by_default_rules_need_their_exact_code_in_both_front_ends():
+    path = "shop/datetimes.py"
+    for selection in (["--select", "CIO"], []):
+        assert "CIO202" not in cio_lint("check", path, *selection, cwd=FIXTURES).stdout
+        assert "CIO202" not in flake8(*(selection or ["--select", "CIO"]), path, cwd=FIXTURES).stdout
+    assert "CIO202" in cio_lint("check", path, "--extend-select", "CIO202", cwd=FIXTURES).stdout
+    assert "CIO202" in flake8("--extend-select", "CIO202", path, cwd=FIXTURES).stdout
+    assert "CIO202" in flake8("--select", "CIO,CIO202", path, cwd=FIXTURES).stdout
