@@ -112,6 +112,24 @@ class SdkCall:
         bound = self.args.params.get(param) if self.args else None
         return bound.value if bound is not None else None
 
+    def constructs(self, *roles: str, sdk_signature: bool = False) -> bool:
+        """Does this call build an SDK class of one of `roles`, with its arguments bound?
+
+        `sdk_signature`: only when the arguments follow the SDK's own constructor (not a
+        project subclass with an __init__ of its own, which may convert them).
+        """
+        if self.kind != CONSTRUCT or self.role not in roles or self.args is None:
+            return False
+        return not (sdk_signature and self.target.init_params is not None)
+
+    def credentials(self) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
+        """(parameter, argument) for the credentials this construction passes; None when a
+        project subclass takes its credentials some other way."""
+        params = self.target.sdk_class.credentials
+        if self.target.init_params is not None and not set(params) <= set(self.target.init_params):
+            return None
+        return [(p, self.arg(p)) for p in params if self.arg(p) is not None]
+
 
 class Resolver:
     def __init__(self, wrapper: MetadataWrapper, index: Optional["ModuleIndex"] = None,

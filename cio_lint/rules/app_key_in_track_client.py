@@ -3,7 +3,6 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.resolve import CONSTRUCT
 from cio_lint.rules._credentials import APP, credential_kind
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -52,14 +51,14 @@ class AppKeyInTrackClient(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         call = self.resolver.sdk_call(node)
-        if call is None or call.kind != CONSTRUCT or call.role != sdk.TRACK or call.args is None:
+        if call is None or not call.constructs(sdk.TRACK):
             return
-        credentials = call.target.sdk_class.credentials
-        if call.target.init_params is not None and not set(credentials) <= set(call.target.init_params):
+        given = call.credentials()
+        if given is None:
             return  # a project subclass that takes its credentials some other way
-        for param in credentials:
-            value = call.arg(param)
-            found = credential_kind(value, self.resolver) if value is not None else None
+        credentials = call.target.sdk_class.credentials
+        for param, value in given:
+            found = credential_kind(value, self.resolver)
             if found and found[0] == APP:
                 self.report(
                     value,
@@ -68,9 +67,8 @@ class AppKeyInTrackClient(Rule):
                     f"401; pass the workspace's site id and Track API key",
                 )
                 return
-        given = [p for p in credentials if p in call.args.params]
-        if len(given) < len(credentials) and not call.args.dynamic:
-            missing = [p for p in credentials if p not in given]
+        missing = [p for p in credentials if p not in {param for param, _ in given}]
+        if missing and not call.args.dynamic:
             self.report(
                 node,
                 f"CustomerIO is built without {' and '.join(missing)}: the SDK sends Basic auth "

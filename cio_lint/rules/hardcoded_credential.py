@@ -8,7 +8,7 @@ from typing import Iterator, Optional, Set
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.resolve import CONSTRUCT, MODULE, Literal
+from cio_lint.resolve import MODULE, Literal
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 # -- what a real credential looks like -------------------------------------------------------
@@ -192,15 +192,10 @@ class HardcodedCredential(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         call = self.resolver.sdk_call(node)
-        if call is None or call.kind != CONSTRUCT or call.role not in (sdk.TRACK, sdk.APP) or call.args is None:
+        if call is None or not call.constructs(sdk.TRACK, sdk.APP):
             return
-        credentials = call.target.sdk_class.credentials
-        if call.target.init_params is not None and not set(credentials) <= set(call.target.init_params):
-            return  # a project subclass that takes its credentials some other way
-        for param in credentials:
-            value = call.arg(param)
-            if value is not None:
-                self._check(value, param)
+        for param, value in call.credentials() or ():
+            self._check(value, param)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:

@@ -5,7 +5,6 @@ from typing import Optional
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.resolve import CONSTRUCT
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 
@@ -62,9 +61,7 @@ class HostRegionConflict(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         call = self.resolver.sdk_call(node)
-        if call is None or call.kind != CONSTRUCT or call.role not in (sdk.TRACK, sdk.APP):
-            return
-        if call.args is None or call.target.init_params is not None:
+        if call is None or not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
             return
         cls = call.target.sdk_class
         host_expr, region_expr = call.arg(cls.host_param), call.arg("region")

@@ -5,7 +5,7 @@ from typing import Optional
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.resolve import CONSTRUCT, MODULE
+from cio_lint.resolve import MODULE
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 
@@ -61,9 +61,7 @@ class RegionMismatch(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         wanted = self._configured()
         call = self.resolver.sdk_call(node) if wanted else None
-        if call is None or call.kind != CONSTRUCT or call.role not in (sdk.TRACK, sdk.APP):
-            return
-        if call.args is None or call.target.init_params is not None:
+        if call is None or not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
             return
         cls = call.target.sdk_class
         host_expr = call.arg(cls.host_param)

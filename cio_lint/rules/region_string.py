@@ -6,7 +6,6 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.finding import Edit
-from cio_lint.resolve import CONSTRUCT
 from cio_lint.rules._versions import constraint, may_run
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -96,10 +95,9 @@ class RegionString(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         call = self.resolver.sdk_call(node)
-        if call is None or call.kind != CONSTRUCT or call.role not in (sdk.TRACK, sdk.APP):
+        # a project subclass with its own __init__ may convert the value: sdk_signature only
+        if call is None or not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
             return
-        if call.args is None or call.target.init_params is not None:
-            return  # a project subclass with its own __init__ may convert the value
         expr = call.arg("region")
         if expr is None and "region" in call.args.extra_keywords:
             expr = call.args.extra_keywords["region"].value  # a release without region=

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.resolve import CONSTRUCT, value_name
+from cio_lint.resolve import value_name
 from cio_lint.rules._credentials import TRACK, credential_kind
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -60,10 +60,8 @@ class TrackKeyInAppClient(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         call = self.resolver.sdk_call(node)
-        if call is None or call.kind != CONSTRUCT or call.role != sdk.APP or call.args is None:
-            return
-        if call.target.init_params is not None:
-            return  # a project subclass: its own signature decides
+        if call is None or not call.constructs(sdk.APP, sdk_signature=True):
+            return  # (a project subclass: its own signature decides)
         url_arg = call.args.params.get("url")
         if url_arg is not None and url_arg.keyword is None and not self._looks_like_url(url_arg.value):
             self.report(
