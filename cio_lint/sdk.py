@@ -62,11 +62,26 @@ class SdkVersion:
 
     def admits(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
         """Does any admitted release fall in [since, until)?"""
-        return any(_in_window(v, since, until) for v in self.releases)
+        return any(in_window(v, since, until) for v in self.releases)
+
+    def may_run(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
+        """Can the project run a release in [since, until)? The question rules ask.
+
+        A known range answers by the releases it admits; an unknown version only by the newest
+        release, so a rule about old releases stays silent until a pin or range says they apply.
+        """
+        if not self.specifier:
+            return in_window(self.newest, since, until)
+        return self.admits(since, until)
+
+    @property
+    def constraint(self) -> str:
+        """How a message names the project's range: "customerio==2.4", "the newest release"."""
+        return f"{DISTRIBUTION}{self.specifier}" if self.specifier else "the newest release"
 
     def admits_only(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
         """Do all admitted releases fall in [since, until)?"""
-        return all(_in_window(v, since, until) for v in self.releases)
+        return all(in_window(v, since, until) for v in self.releases)
 
     def describe(self) -> str:
         if not self.specifier:
@@ -90,7 +105,8 @@ def parse_version_spec(text: str) -> Optional[str]:
         return None
 
 
-def _in_window(v: Version, since: Optional[str], until: Optional[str]) -> bool:
+def in_window(v: Version, since: Optional[str], until: Optional[str]) -> bool:
+    """Is release `v` in [since, until)? (None: unbounded)"""
     return (since is None or v >= Version(since)) and (until is None or v < Version(until))
 
 
@@ -144,7 +160,7 @@ class Method:
 
     def shape_for(self, version: Version) -> Optional[Shape]:
         for shape in self.shapes:
-            if _in_window(version, shape.since, shape.until):
+            if in_window(version, shape.since, shape.until):
                 return shape
         return None
 
@@ -174,7 +190,7 @@ class SdkClass:
 
     def constructor_for(self, version: Version) -> Optional[Shape]:
         for shape in self.constructor:
-            if _in_window(version, shape.since, shape.until):
+            if in_window(version, shape.since, shape.until):
                 return shape
         return None
 

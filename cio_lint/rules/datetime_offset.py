@@ -6,7 +6,6 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.rules._positions import time_positions
-from cio_lint.rules._versions import constraint, may_run
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 NAIVE_LOCAL = "naive-local"  # a naive datetime holding the machine's local time
@@ -120,12 +119,12 @@ class DatetimeOffset(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         version = self.context.sdk_version
-        drops_offset = may_run(version, until=sdk.AWARE_DATETIME_SINCE)
+        drops_offset = version.may_run(until=sdk.AWARE_DATETIME_SINCE)
         for position in time_positions(self.resolver, node):
             found = self._classify(position.value)
             if found is None:
                 continue
-            if position.nested and not may_run(version, since=sdk.NESTED_DATETIME_SINCE):
+            if position.nested and not version.may_run(since=sdk.NESTED_DATETIME_SINCE):
                 continue  # these releases cannot encode a nested datetime at all: not an offset problem
             if found.kind == NAIVE_LOCAL:
                 self.report(
@@ -138,7 +137,7 @@ class DatetimeOffset(Rule):
                 self.report(
                     position.value,
                     f"{position.key} gets a datetime in a zone other than UTC ({found.what}): {sdk.DISTRIBUTION} "
-                    f"releases before {sdk.AWARE_DATETIME_SINCE}, which {constraint(version)} admits, replace "
+                    f"releases before {sdk.AWARE_DATETIME_SINCE}, which {version.constraint} admits, replace "
                     f"its zone with UTC instead of converting, so the timestamp is off by the zone's UTC "
                     f"offset; convert first with .astimezone(timezone.utc), or require "
                     f"{sdk.DISTRIBUTION}>={sdk.AWARE_DATETIME_SINCE}",

@@ -6,7 +6,6 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.finding import Edit
-from cio_lint.rules._versions import constraint, may_run
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 #: Environment lookups: their value is a str (or None), never a Region.
@@ -153,15 +152,15 @@ class RegionString(Rule):
 
     def _message(self, cls: str, what: str, expr: cst.BaseExpression) -> str:
         version = self.context.sdk_version
-        checks = may_run(version, since=sdk.REGIONS_SINCE)
-        lacks = may_run(version, until=sdk.REGIONS_SINCE)
+        checks = version.may_run(since=sdk.REGIONS_SINCE)
+        lacks = version.may_run(until=sdk.REGIONS_SINCE)
         effects: List[str] = []
         if checks:
             when = f" on releases >= {sdk.REGIONS_SINCE}" if lacks else ""
             effects.append(f"{cls} raises CustomerIOException({sdk.REGION_ERROR!r}) when it is built{when}, "
                            f"so the client never exists and nothing is sent")  # fmt: skip
         if lacks:
-            effects.append(f"releases before {sdk.REGIONS_SINCE} ({constraint(version)} admits them) have no "
+            effects.append(f"releases before {sdk.REGIONS_SINCE} ({version.constraint} admits them) have no "
                            f"region parameter: TypeError")  # fmt: skip
         region = self._region_named(expr)
         module, name = _regions_import()
@@ -176,7 +175,7 @@ class RegionString(Rule):
     # -- fix -----------------------------------------------------------------------------------
 
     def _fix(self, expr: cst.BaseExpression):
-        if not may_run(self.context.sdk_version, since=sdk.REGIONS_SINCE):
+        if not self.context.sdk_version.may_run(since=sdk.REGIONS_SINCE):
             return None  # no Regions to fix it with
         region = self._region_named(expr)
         literal = self.resolver.literal(expr)

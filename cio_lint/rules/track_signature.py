@@ -88,7 +88,7 @@ class TrackSignature(Rule):
         )
 
     def _check_before_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
-        if version.admits(since=_THREE) or not version.specifier:
+        if version.may_run(since=_THREE):
             return  # only a project pinned below 3 gets the 2.x reading
         for word in ("data", "timestamp"):
             arg = call.args.extra_keywords.get(word)

@@ -124,7 +124,7 @@ class UnknownSdkName(Rule):
     def _outside(self, window: Tuple[str, Optional[str]], what: str, effect: str) -> Optional[str]:
         since, until = window
         version = self.context.sdk_version
-        if version.admits(since, until) and sdk.SdkVersion(f"=={version.newest}").admits(since, until):
+        if sdk.in_window(version.newest, since, until):  # what a fresh install gets
             return None
         when = f"was removed in {until}" if until and version.newest >= sdk.parse_release(until) else f"arrived in {since}"
         return (f"{what} {when}, so with customerio {version.newest} ({version.source}) {effect}; "
@@ -166,7 +166,7 @@ class UnknownSdkName(Rule):
             if window is None or arg.keyword is None:
                 continue
             since, until, instead = window
-            if sdk.SdkVersion(f"=={version.newest}").admits(since, until):
+            if sdk.in_window(version.newest, since, until):
                 continue
             use = f"use {instead}=" if instead else "upgrade customerio or drop it"
             when = f"was renamed in {until}" if until and version.newest >= sdk.parse_release(until) else f"arrived in {since}"
