@@ -361,7 +361,41 @@ def _run(paths, source: SettingsSource, stdin_filename, force_exclude, jobs) -> 
         paths = [p for p in paths if p != "-"]
     files = list(iter_files(paths, source.for_path, force_exclude))
     results.extend(_check_files(files, source, jobs))
-    return results, len(results)
+    checked = len(results)
+    results.extend(_dependency_findings(results, source))
+    return results, checked
+
+
+def _dependency_findings(results: List[Checked], source: SettingsSource) -> List[Checked]:
+    """CIO604 at the dependency lines themselves, once per project: the conflict is in the
+    project's requirements, not only at the imports the rule also reports."""
+    conflict_rule = rule_registry.rule_for("sdk-distribution-conflict")
+    out: List[Checked] = []
+    seen = set()
+    for result in results:
+        where = result.config_path or result.path
+        if where is None:
+            continue
+        settings = source.for_path(where)
+        if conflict_rule not in rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select):
+            continue
+        project = project_for(where.absolute(), settings)
+        if project.root in seen:
+            continue
+        seen.add(project.root)
+        conflict = project.distribution_conflict()
+        if conflict is None:
+            continue
+        sdk_decl, cdp_decl = conflict
+        for decl, other in ((sdk_decl, cdp_decl), (cdp_decl, sdk_decl)):
+            message = (f"{decl.distribution} is declared beside {other.distribution}: "
+                       f"customerio-cdp-analytics ships an empty customerio/__init__.py, so when it "
+                       f"installs second `from customerio import CustomerIO` raises ImportError; drop "
+                       f"one of the two, or import the SDK from customerio.track / customerio.api")
+            shown = _display(decl.path)
+            finding = Finding(shown, decl.line, 1, conflict_rule.CODE, conflict_rule.NAME, message, decl.line, 1)
+            out.append(Checked(decl.path, shown, b"", [finding], where))
+    return out
 
 
 def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:

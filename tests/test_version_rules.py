@@ -60,3 +60,14 @@ def test_distribution_conflict_reported_at_the_sdk_import(tmp_path, front_end):
     result = run(front_end, *args, cwd=tmp_path)
     assert "app.py:2:1: CIO604" in result.stdout, result.stdout + result.stderr
     assert "pyproject.toml:3" in result.stdout
+
+
+def test_cli_also_reports_the_conflict_at_both_dependency_lines(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(CONFLICT)
+    (tmp_path / "app.py").write_text("from customerio import CustomerIO\n")
+    result = run("cio_lint", "check", ".", "--format", "json", cwd=tmp_path)
+    import json
+
+    places = {(f["path"], f["line"]) for f in json.loads(result.stdout) if f["code"] == "CIO604"}
+    assert places == {("app.py", 1), ("pyproject.toml", 3)}, result.stdout
+    assert "1 file checked" in result.stderr
