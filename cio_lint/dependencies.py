@@ -314,6 +314,11 @@ def _list_dir(directory: Path) -> Set[str]:
         return set()
 
 
+def is_project_root(directory: Path) -> bool:
+    """Does `directory` hold a project marker (not just the fallback of find_project_root)?"""
+    return _looks_like_root(directory)
+
+
 def _looks_like_root(directory: Path) -> bool:
     try:
         for marker in _ROOT_MARKERS:

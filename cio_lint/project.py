@@ -217,7 +217,7 @@ _lock = threading.Lock()
 
 def project_for(path: Optional[Path], settings: Settings) -> Project:
     """The project `path` belongs to, built once per root and SDK-version setting."""
-    from cio_lint.dependencies import detect_sdk_version, find_project_root
+    from cio_lint.dependencies import detect_sdk_version, find_project_root, is_project_root
 
     root = find_project_root(path) if path is not None else None
     key = (root, settings.sdk_version, settings.client_factories)
@@ -226,6 +226,9 @@ def project_for(path: Optional[Path], settings: Settings) -> Project:
         if project is None:
             explicit = settings.sdk_version
             version = detect_sdk_version(root, explicit) if (root or explicit) else sdk.UNKNOWN_VERSION
-            index = ModuleIndex(root, _shadows_sdk(root) if root else False, settings.client_factories)
+            # Only a real project gets a module index: a loose directory's index would walk
+            # every directory below it, once per directory (quadratic on a deep tree).
+            index_root = root if root is not None and is_project_root(root) else None
+            index = ModuleIndex(index_root, _shadows_sdk(root) if root else False, settings.client_factories)
             project = _cache[key] = Project(root, version, index)
     return project

@@ -387,3 +387,16 @@ def test_index_parses_only_candidate_modules(tmp_path, monkeypatch):
     assert index.lookup("shop.unrelated.nothing") is None
     assert parsed == ["shop.cio_client"]
     assert b"cio_client" in index.prefilter_needles()
+
+
+def test_only_a_real_project_gets_a_module_index(tmp_path):
+    """A loose directory's index would walk everything below it, once per directory."""
+    from cio_lint.config import Settings
+    from cio_lint.project import project_for
+
+    loose = tmp_path / "loose" / "deeper"
+    loose.mkdir(parents=True)
+    (loose / "a.py").write_text("import customerio\n")
+    assert project_for(loose / "a.py", Settings()).index.root is None
+    write_project(tmp_path / "real", CROSS_MODULE)
+    assert project_for(tmp_path / "real" / "shop" / "orders.py", Settings()).index.root == tmp_path / "real"
