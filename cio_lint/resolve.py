@@ -20,7 +20,7 @@ and binds a call's arguments to an SDK signature (`bind_arguments`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
@@ -137,6 +137,9 @@ class Resolver:
         self.wrapper = wrapper
         self.version = version
         self._calls: Dict[int, Optional[SdkCall]] = {}
+        # per-file indexes built on first use, so each lookup is a dict access
+        self._class_members: Dict[int, Dict[str, List[Member]]] = {}
+        self._subscript_stores: Optional[Dict[str, List[cst.BaseExpression]]] = None
         self.module = wrapper.module
         self._scopes = wrapper.resolve(ScopeProvider)
         self._qualnames = wrapper.resolve(QualifiedNameProvider)
@@ -243,7 +246,9 @@ class Resolver:
     def class_member_value(self, cls: cst.ClassDef, name: str) -> Optional[SdkValue]:
         """What `self.<name>` is in `cls`: every assignment in every method must agree."""
         values = []
-        for kind, node in _class_members(cls, name):
+        if id(cls) not in self._class_members:
+            self._class_members[id(cls)] = class_members(cls)
+        for kind, node in self._class_members[id(cls)].get(name, ()):
             if kind == "method":
                 values.append(self.function_value(node))
             elif kind == "annotation":
@@ -272,7 +277,9 @@ class Resolver:
         if scope is None:
             return None
         bindings = list(scope[base.value])
-        values = [self._assigned(v) for v in _subscript_stores(self.module, base.value)]
+        if self._subscript_stores is None:
+            self._subscript_stores = subscript_stores(self.module)
+        values = [self._assigned(v) for v in self._subscript_stores.get(base.value, ())]
         for binding in bindings:
             value = self._single_binding_value_of(binding)
             if isinstance(value, cst.Dict):
@@ -546,72 +553,112 @@ def _is_none(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
 
 
-def _returns(node: cst.CSTNode) -> Iterator[cst.Return]:
+def _returns(node: cst.CSTNode) -> List[cst.Return]:
     """The return statements of a function body, not of functions or classes nested in it."""
-    for child in node.children:
-        if isinstance(child, cst.Return):
-            yield child
-        elif not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            yield from _returns(child)
+    found: List[cst.Return] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Lambda(self, inner: cst.Lambda) -> bool:
+            return False
+
+        def visit_Return(self, ret: cst.Return) -> None:
+            found.append(ret)
+
+    node.visit(Returns())
+    return found
 
 
-def _class_members(cls: cst.ClassDef, name: str) -> Iterator[Tuple[str, cst.CSTNode]]:
-    """How `self.<name>` gets its value in `cls`: ("value", expr), ("annotation", expr) or
-    ("method", FunctionDef), from the class body and from every method's assignments."""
+Member = Tuple[str, cst.CSTNode]
+
+
+def class_members(cls: cst.ClassDef) -> Dict[str, List[Member]]:
+    """How each `self.<name>` of `cls` gets its value, in one pass over the class:
+    name -> [("value", expr) | ("annotation", expr) | ("method", FunctionDef)], from the class
+    body and from every method's `self.<name> = ...` (nested functions and classes excluded)."""
+    members: Dict[str, List[Member]] = {}
+
+    def add(name: str, kind: str, node: cst.CSTNode) -> None:
+        members.setdefault(name, []).append((kind, node))
+
     for stmt in cls.body.body:
         if isinstance(stmt, cst.FunctionDef):
-            if stmt.name.value == name:
-                yield "method", stmt
+            add(stmt.name.value, "method", stmt)
             params = stmt.params.params or stmt.params.posonly_params
             if params:
-                yield from _self_assignments(stmt.body, params[0].name.value, name)
+                stmt.body.visit(_SelfAssignments(params[0].name.value, add))
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
-                ):
-                    yield "value", small.value
-                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
-                        and small.target.value == name:  # fmt: skip
-                    if small.value is not None and not _is_none(small.value):
-                        yield "value", small.value
-                    else:
-                        yield "annotation", small.annotation.annotation
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            add(target.target.value, "value", small.value)
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    _add_annotated(add, small.target.value, small)
+    return members
 
 
-def _self_assignments(node: cst.CSTNode, self_name: str, attr: str) -> Iterator[Tuple[str, cst.CSTNode]]:
-    for child in node.children:
-        if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(child, cst.Assign):
-            for target in child.targets:
-                if _is_self_attr(target.target, self_name, attr):
-                    yield "value", child.value
-        elif isinstance(child, cst.AnnAssign) and _is_self_attr(child.target, self_name, attr):
-            if child.value is not None and not _is_none(child.value):
-                yield "value", child.value
-            else:
-                yield "annotation", child.annotation.annotation
-        elif isinstance(child, (cst.AugAssign,)) and _is_self_attr(child.target, self_name, attr):
-            yield "value", child  # rebinding by an operator: not a client any more
-        yield from _self_assignments(child, self_name, attr)
+def _add_annotated(add, name: str, node: cst.AnnAssign) -> None:
+    if node.value is not None and not _is_none(node.value):
+        add(name, "value", node.value)
+    else:
+        add(name, "annotation", node.annotation.annotation)
 
 
-def _is_self_attr(target: cst.BaseExpression, self_name: str, attr: str) -> bool:
-    return (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
-            and target.value.value == self_name and target.attr.value == attr)  # fmt: skip
+class _SelfAssignments(cst.CSTVisitor):
+    """Collects `self.<attr> = value` in one method body."""
+
+    def __init__(self, self_name: str, add) -> None:
+        super().__init__()
+        self.self_name, self.add = self_name, add
+
+    def _attr(self, target: cst.BaseExpression) -> Optional[str]:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == self.self_name:  # fmt: skip
+            return target.attr.value
+        return None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's `self` is another binding
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            name = self._attr(target.target)
+            if name:
+                self.add(name, "value", node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        name = self._attr(node.target)
+        if name:
+            _add_annotated(self.add, name, node)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        name = self._attr(node.target)
+        if name:
+            self.add(name, "value", node)  # rebinding by an operator: not a client any more
 
 
-def _subscript_stores(module: cst.Module, name: str) -> List[cst.BaseExpression]:
-    """Values stored with `name[...] = value` anywhere in the module."""
-    found: List[cst.BaseExpression] = []
+def subscript_stores(module: cst.Module) -> Dict[str, List[cst.BaseExpression]]:
+    """name -> values stored with `name[...] = value` anywhere in the module (one pass)."""
+    found: Dict[str, List[cst.BaseExpression]] = {}
 
     class Stores(cst.CSTVisitor):
         def visit_Assign(self, node: cst.Assign) -> None:
             for target in node.targets:
                 t = target.target
-                if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name) and t.value.value == name:
-                    found.append(node.value)
+                if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name):
+                    found.setdefault(t.value.value, []).append(node.value)
 
     module.visit(Stores())
     return found
