@@ -2,35 +2,58 @@
 
 It never raises for a file: a syntax error, undecodable bytes, a RecursionError or a bug in one
 rule becomes a CIO000 finding for that file, naming the reason, and the run goes on.
+
+Speed (README "Performance"): most files never touch Customer.io, so the prefilter looks at
+bytes before anything is parsed, and this module imports LibCST and the rules only when a
+file passes it; a run over a tree without Customer.io never imports LibCST at all. A file that
+passes is parsed once; its metadata is computed once (the parent map by a plain walk, qualified
+names on demand, LibCST's scope analysis once) and every rule runs in one traversal.
 """
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import fnmatch
 import re
+import sys
+import warnings
+from collections.abc import Mapping
+from contextlib import ExitStack
 from pathlib import Path, PurePath
-from typing import Callable, Iterable, List, Optional, Sequence, Type, Union
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Type, Union
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
-from cio_lint import rules as rule_registry
 from cio_lint.config import Settings
 from cio_lint.finding import Edit, Finding, Fix
 from cio_lint.project import Project, project_for
-from cio_lint.resolve import Resolver
-from cio_lint.rules.base import Rule
 
-PARSE_ERROR = rule_registry.PARSE_ERROR_CODE
+if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from cio_lint.resolve import Resolver
+    from cio_lint.rules.base import Rule
+
+#: The same as cio_lint.rules.PARSE_ERROR_CODE / PARSE_ERROR_NAME (a test keeps them equal);
+#: repeated here so that the engine does not import the rules, and so LibCST, for files the
+#: prefilter rejects.
+PARSE_ERROR = "CIO000"
+PARSE_ERROR_NAME = "parse-error"
 #: Bytes a file must contain to be worth parsing: nothing else can reach the SDK, except
 #: project modules that provide clients (added per project from its index).
 SDK_NEEDLE = b"customerio"
+#: The nesting guard: before LibCST's native parser sees a file, CPython's own parser checks
+#: it with a recursion limit this many frames above the caller's, which refuses expressions
+#: nested deeper than about 3 x this (~900 levels; CPython refuses ~3,000 and more than 200
+#: nested brackets). LibCST's parser recurses on the C stack: a few thousand levels overflow
+#: it and kill the process, and long before that its time grows with the square of the depth.
+NESTING_GUARD_FRAMES = 300
 
 
 class FileContext:
     """Everything a rule sees of one file, and where its findings go."""
 
-    def __init__(self, path: str, wrapper: MetadataWrapper, settings: Settings,
+    def __init__(self, path: str, wrapper: "MetadataWrapper", settings: Settings,
                  project: Project, module_name: str) -> None:  # fmt: skip
         self.path = path
         self.wrapper = wrapper
@@ -38,16 +61,29 @@ class FileContext:
         self.settings = settings
         self.project = project
         self.sdk_version = project.sdk_version
-        self.resolver = Resolver(wrapper, project.index, module_name, project.sdk_version)
+        self.module_name = module_name
         self.findings: List[Finding] = []
         self._positions = None
+        self._resolver: Optional["Resolver"] = None
 
-    def position(self, node: cst.CSTNode):
+    @property
+    def resolver(self) -> "Resolver":
+        """Built on first use: its metadata (scopes, qualified names, parents) costs most of
+        a file's time, and a file no rule asks about never pays it."""
+        if self._resolver is None:
+            from cio_lint.resolve import Resolver
+
+            _prime_resolver_metadata(self.wrapper)
+            self._resolver = Resolver(self.wrapper, self.project.index, self.module_name,
+                                      self.project.sdk_version)  # fmt: skip
+        return self._resolver
+
+    def position(self, node: "cst.CSTNode"):
         if self._positions is None:  # computed only for files that have findings
-            self._positions = self.wrapper.resolve(PositionProvider)
+            self._positions = positions(self.wrapper)
         return self._positions[node]
 
-    def report(self, rule: Rule, node: cst.CSTNode, message: str, fix: Optional[Fix]) -> None:
+    def report(self, rule: "Rule", node: "cst.CSTNode", message: str, fix: Optional[Fix]) -> None:
         pos = self.position(node)
         self.findings.append(
             Finding(
@@ -63,12 +99,14 @@ class FileContext:
             )
         )
 
-    def replace_edit(self, node: cst.CSTNode, code: str) -> Edit:
+    def replace_edit(self, node: "cst.CSTNode", code: str) -> Edit:
         pos = self.position(node)
         return Edit(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1, code)
 
     def import_edit(self, module: str, name: str) -> Optional[Edit]:
         """An edit adding `from module import name`, or None when `name` is already bound."""
+        import libcst as cst
+
         statement = f"from {module} import {name}"
         body = self.module.body
         if any(name == a.name for a in _module_scope_assignments(self.resolver, name)):
@@ -90,18 +128,427 @@ class FileContext:
         return Edit(end.line + 1, 1, end.line + 1, 1, statement + newline)
 
 
-def _module_scope_assignments(resolver: Resolver, name: str):
+def _module_scope_assignments(resolver: "Resolver", name: str):
     scope = resolver.scope(resolver.module)
     return scope[name] if scope is not None else ()
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
+def _is_docstring(stmt: "cst.CSTNode") -> bool:
+    import libcst as cst
+
     return (
         isinstance(stmt, cst.SimpleStatementLine)
         and len(stmt.body) == 1
         and isinstance(stmt.body[0], cst.Expr)
         and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata, computed once per file and only as far as it is asked for
+
+
+def _child_fields(cls: type, _cache: Dict[type, tuple] = {}) -> tuple:  # noqa: B006 - a cache
+    names = _cache.get(cls)
+    if names is None:
+        names = _cache[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def parent_map(module: "cst.Module") -> Dict["cst.CSTNode", "cst.CSTNode"]:
+    """Every node's parent (the Module has none): what LibCST's ParentNodeProvider computes,
+    by a plain iterative walk over the nodes' fields instead of a visitor pass that rebuilds
+    each node's children (about 15x faster; tests/test_engine_metadata.py keeps them equal)."""
+    from libcst import CSTNode
+
+    parents: Dict[CSTNode, CSTNode] = {}
+    stack = [module]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, CSTNode):
+                parents[value] = node
+                push(value)
+            elif isinstance(value, (tuple, list)):
+                for child in value:
+                    if isinstance(child, CSTNode):
+                        parents[child] = node
+                        push(child)
+    return parents
+
+
+def expression_contexts(module: "cst.Module") -> Dict["cst.CSTNode", object]:
+    """What LibCST's ExpressionContextProvider computes (LOAD / STORE / DEL for names,
+    attributes, subscripts, tuples, lists and starred elements), by an iterative walk that
+    follows its visitor rule for rule instead of a visitor pass (tests keep them equal)."""
+    import libcst as cst
+    from libcst.metadata import ExpressionContext
+
+    load, store, delete = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
+    contexts: Dict[cst.CSTNode, object] = {}
+    stack: List[tuple] = [(module, load)]
+    push = stack.append
+
+    def generic(node, ctx):
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                push((value, ctx))
+            elif isinstance(value, (tuple, list)):
+                for child in value:
+                    if isinstance(child, cst.CSTNode):
+                        push((child, ctx))
+
+    while stack:
+        node, ctx = stack.pop()
+        kind = type(node)
+        if kind is cst.Name:
+            contexts[node] = ctx
+        elif kind is cst.Attribute:
+            contexts[node] = ctx
+            push((node.value, load))  # the attr Name gets no context, as in LibCST
+        elif kind is cst.Subscript:
+            contexts[node] = ctx
+            push((node.value, load))
+            for element in node.slice:
+                push((element, load))
+        elif kind in (cst.Tuple, cst.List, cst.StarredElement):
+            contexts[node] = ctx
+            generic(node, ctx)
+        elif kind is cst.Assign:
+            for target in node.targets:
+                push((target, store))
+            push((node.value, ctx))
+        elif kind is cst.AnnAssign:
+            push((node.target, store))
+            push((node.annotation, ctx))
+            if node.value is not None:
+                push((node.value, ctx))
+        elif kind in (cst.AugAssign, cst.NamedExpr):
+            push((node.target, store))
+            push((node.value, ctx))
+        elif kind is cst.AsName:
+            push((node.name, store))
+        elif kind is cst.CompFor:
+            push((node.target, store))
+            push((node.iter, ctx))
+            for condition in node.ifs:
+                push((condition, ctx))
+            if node.inner_for_in is not None:
+                push((node.inner_for_in, ctx))
+        elif kind is cst.For:
+            push((node.target, store))
+            push((node.iter, ctx))
+            push((node.body, ctx))
+            if node.orelse is not None:
+                push((node.orelse, ctx))
+        elif kind is cst.Del:
+            push((node.target, delete))
+        elif kind is cst.ClassDef:
+            push((node.name, store))
+            push((node.body, ctx))
+            for child in (*node.bases, *node.keywords, *node.decorators):
+                push((child, ctx))
+        elif kind is cst.FunctionDef:
+            push((node.name, store))
+            push((node.params, ctx))
+            push((node.body, ctx))
+            for decorator in node.decorators:
+                push((decorator, ctx))
+            if node.returns is not None:
+                push((node.returns, ctx))
+        elif kind is cst.Param:
+            push((node.name, store))
+            if node.annotation is not None:
+                push((node.annotation, ctx))
+            if node.default is not None:
+                push((node.default, ctx))
+        else:
+            generic(node, ctx)
+    return contexts
+
+
+class QualifiedNames(Mapping):
+    """What LibCST's QualifiedNameProvider maps each node to, computed per node on demand.
+
+    The provider walks the whole tree to store, for every node, a lazy value calling
+    `scope.get_qualified_names_for(node)`; the resolver asks for a few dozen nodes. This
+    mapping answers the same, without the walk."""
+
+    def __init__(self, scopes: Mapping, parents: Mapping, module: "cst.Module") -> None:
+        self._scopes = scopes
+        self._parents = parents
+        self._module = module
+        self._done: Dict[object, object] = {}
+
+    def __getitem__(self, node):
+        try:
+            return self._done[node]
+        except KeyError:
+            pass
+        if node is not self._module and node not in self._parents:
+            raise KeyError(node)
+        scope = self._scopes.get(node)
+        names = scope.get_qualified_names_for(node) if scope is not None else set()
+        self._done[node] = names
+        return names
+
+    def __iter__(self):
+        yield self._module
+        yield from self._parents
+
+    def __len__(self) -> int:
+        return len(self._parents) + 1
+
+
+def fast_visit(node, visitor) -> None:
+    """`node.visit(visitor)` for a read-only CSTVisitor: the same calls in the same order
+    (on_visit, on_visit_attribute / on_leave_attribute around every field, on_leave), without
+    rebuilding every node on the way back up, which is what LibCST's `visit` does for
+    transformers and visitors alike (tests/test_engine.py records both and compares)."""
+    if not _straight(type(node)):
+        return _ORIGINAL_VISIT[0](node, visitor)
+    if visitor.on_visit(node):
+        for field in _visit_order(type(node)):
+            visitor.on_visit_attribute(node, field)
+            value = getattr(node, field)
+            if isinstance(value, (tuple, list)):
+                for child in value:
+                    child.visit(visitor)
+            elif value is not None and hasattr(value, "_visit_and_replace_children"):
+                value.visit(visitor)
+            visitor.on_leave_attribute(node, field)
+    visitor.on_leave(node)
+    return node
+
+
+_STRAIGHT: Dict[type, bool] = {}
+_ORIGINAL_VISIT: list = []
+
+
+def _straight(cls: type) -> bool:
+    """Does `cls._visit_and_replace_children` visit its fields unconditionally, in order? A few
+    (f-string parts, ImportFrom) decide per instance; those keep LibCST's own visit."""
+    known = _STRAIGHT.get(cls)
+    if known is None:
+        import dis
+
+        code = cls._visit_and_replace_children.__code__
+        known = _STRAIGHT[cls] = not any("JUMP" in i.opname or i.opname.startswith("FOR_ITER")
+                                         for i in dis.get_instructions(code))  # fmt: skip
+    return known
+
+
+class _FastVisits:
+    """While active, `CSTNode.visit` with a read-only visitor takes `fast_visit`: LibCST's
+    metadata providers (scope analysis) walk the tree through `visit` from inside their own
+    visitor methods, so this is the only way to give them the cheaper walk."""
+
+    def __enter__(self):
+        import libcst as cst
+
+        self._node = cst.CSTNode
+        self._original = original = cst.CSTNode.visit
+        if not _ORIGINAL_VISIT:
+            _ORIGINAL_VISIT.append(original)
+        visitor_type, transformer_type = cst.CSTVisitor, cst.CSTTransformer
+
+        def visit(node, visitor):
+            if isinstance(visitor, visitor_type) and not isinstance(visitor, transformer_type):
+                return fast_visit(node, visitor)
+            return original(node, visitor)
+
+        self._node.visit = visit
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._node.visit = self._original
+
+
+_LEAN_STATE: list = []
+
+
+def _lean_state_class():
+    if not _LEAN_STATE:
+        from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+        class LeanPositions(PositionProvidingCodegenState):
+            """LibCST's position bookkeeping, without a regular-expression split of every
+            token to count newlines that almost no token contains."""
+
+            __slots__ = ()
+
+            def _update_position(self, value: str) -> None:
+                if "\n" in value or "\r" in value:
+                    PositionProvidingCodegenState._update_position(self, value)
+                else:
+                    self.column += len(value)
+
+        _LEAN_STATE.append(LeanPositions)
+    return _LEAN_STATE[0]
+
+
+def positions(wrapper: "MetadataWrapper") -> Mapping:
+    """What `wrapper.resolve(PositionProvider)` returns (the syntactic range of every node),
+    about 40% cheaper: the same code generation pass with a leaner position state. Falls back
+    to LibCST's provider if its internals ever change (tests compare the two)."""
+    from libcst.metadata import PositionProvider
+
+    try:
+        module = wrapper.module
+        provider = PositionProvider()
+        state = _lean_state_class()(default_indent=module.default_indent,
+                                    default_newline=module.default_newline, provider=provider)  # fmt: skip
+        module._codegen(state)
+        return provider._computed
+    except (AttributeError, TypeError):
+        return wrapper.resolve(PositionProvider)
+
+
+def _prime_resolver_metadata(wrapper: "MetadataWrapper") -> None:
+    """Compute the resolver's metadata the cheap way and hand it to the wrapper's cache, where
+    `wrapper.resolve()` finds it. LibCST keeps that cache in `wrapper._metadata`; if a
+    LibCST release renames it, nothing is primed and LibCST computes everything itself."""
+    from libcst.metadata import (
+        ExpressionContextProvider,
+        ParentNodeProvider,
+        QualifiedNameProvider,
+        ScopeProvider,
+    )
+
+    cache = getattr(wrapper, "_metadata", None)
+    if not isinstance(cache, dict):
+        return
+    if ParentNodeProvider not in cache:
+        cache[ParentNodeProvider] = parent_map(wrapper.module)
+    if ExpressionContextProvider not in cache and ScopeProvider not in cache:
+        cache[ExpressionContextProvider] = expression_contexts(wrapper.module)
+    with _FastVisits():  # (already active under _check; kept for direct callers)
+        scopes = wrapper.resolve(ScopeProvider)
+    if QualifiedNameProvider not in cache:
+        cache[QualifiedNameProvider] = QualifiedNames(scopes, cache[ParentNodeProvider], wrapper.module)
+
+
+# ---------------------------------------------------------------------------------------------
+# One traversal for every rule
+
+
+_VISITOR_NAMES: Dict[type, tuple] = {}
+
+
+def _visitor_methods(visitor) -> Dict[str, Callable]:
+    """What `BatchableCSTVisitor.get_visitors()` returns, with the method names looked up once
+    per class instead of by `inspect.getmembers` on every instance of every file."""
+    cls = type(visitor)
+    names = _VISITOR_NAMES.get(cls)
+    if names is None:
+        names = _VISITOR_NAMES[cls] = tuple(
+            name for name in dir(cls)
+            if name.startswith(("visit_", "leave_"))
+            and callable(getattr(cls, name))
+            and not getattr(getattr(cls, name), "_is_no_op", False)
+        )  # fmt: skip
+    guard = getattr(visitor, "_guard", None)  # Rule: an exception disables the rule, not the run
+    methods = {}
+    for name in names:
+        method = getattr(visitor, name)
+        methods[name] = guard(method) if guard is not None else method
+    return methods
+
+
+def _batched_visitor(table: Dict[str, List[Callable]]):
+    import libcst as cst
+
+    empty: tuple = ()
+
+    class Batched(cst.CSTVisitor):
+        def on_visit(self, node) -> bool:
+            for method in table.get("visit_" + type(node).__name__, empty):
+                method(node)
+            return True
+
+        def on_leave(self, node) -> None:
+            for method in table.get("leave_" + type(node).__name__, empty):
+                method(node)
+
+        def on_visit_attribute(self, node, attribute: str) -> None:
+            for method in table.get(f"visit_{type(node).__name__}_{attribute}", empty):
+                method(node)
+
+        def on_leave_attribute(self, node, attribute: str) -> None:
+            for method in table.get(f"leave_{type(node).__name__}_{attribute}", empty):
+                method(node)
+
+    return Batched()
+
+
+_VISIT_ORDER: Dict[type, tuple] = {}
+
+
+def _visit_order(cls: type) -> tuple:
+    """The fields of a node class in the order LibCST visits them: the order its
+    `_visit_and_replace_children` names them (field-name constants in its code object)."""
+    order = _VISIT_ORDER.get(cls)
+    if order is None:
+        fields = set(_child_fields(cls))
+        consts = cls._visit_and_replace_children.__code__.co_consts
+        order = _VISIT_ORDER[cls] = tuple(dict.fromkeys(c for c in consts if isinstance(c, str) and c in fields))
+    return order
+
+
+def _walk(module, table: Dict[str, List[Callable]]) -> None:
+    """Visit and leave every node in LibCST's order, iteratively (no Python recursion, and no
+    node rebuilt per visit as `CSTNode.visit` does), calling the batched visit_/leave_ methods."""
+    from libcst import CSTNode
+
+    hooks: Dict[type, tuple] = {}
+    stack: List[tuple] = [(module, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, leaving = pop()
+        kind = type(node)
+        found = hooks.get(kind)
+        if found is None:
+            name = kind.__name__
+            found = hooks[kind] = (tuple(table.get("visit_" + name, ())), tuple(table.get("leave_" + name, ())),
+                                   _visit_order(kind))  # fmt: skip
+        if leaving:
+            for method in found[1]:
+                method(node)
+            continue
+        for method in found[0]:
+            method(node)
+        push((node, True))
+        children = []
+        for field in found[2]:
+            value = getattr(node, field)
+            if isinstance(value, CSTNode):
+                children.append(value)
+            elif isinstance(value, (tuple, list)):
+                children.extend(child for child in value if isinstance(child, CSTNode))
+        for child in reversed(children):
+            push((child, False))
+
+
+def run_visitors(wrapper: "MetadataWrapper", visitors: Sequence) -> None:
+    """`wrapper.visit_batched(visitors)`: one traversal, each visitor's declared metadata
+    resolved first; without LibCST's per-instance method discovery, and by an iterative walk
+    unless a visitor asks for attribute-level hooks (visit_Call_func), which LibCST's own
+    traversal then provides."""
+    with ExitStack() as stack:
+        for visitor in visitors:
+            if visitor.get_inherited_dependencies():
+                stack.enter_context(visitor.resolve(wrapper))
+        table: Dict[str, List[Callable]] = {}
+        for visitor in visitors:
+            for name, method in _visitor_methods(visitor).items():
+                table.setdefault(name, []).append(method)
+        if any("_" in name.split("_", 1)[1] for name in table):
+            wrapper.module.visit(_batched_visitor(table))
+        else:
+            _walk(wrapper.module, table)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +571,7 @@ def _parse_error(path: str, line: int, column: int, reason: str) -> Finding:
         line=max(line, 1),
         column=max(column, 1),
         code=PARSE_ERROR,
-        name=rule_registry.PARSE_ERROR_NAME,
+        name=PARSE_ERROR_NAME,
         message=f"cannot check this file: {reason}",
         end_line=max(line, 1),
         end_column=max(column, 1),
@@ -140,16 +587,20 @@ def lint_bytes(
     path: str,
     settings: Settings,
     project: Project,
-    rules: Optional[Sequence[Type[Rule]]] = None,
+    rules: Optional[Sequence[Type["Rule"]]] = None,
     module_name: str = "",
 ) -> List[Finding]:
     """Findings for one file's bytes or text (not yet filtered by noqa or per-file-ignores).
 
     Bytes are preferred: LibCST then honours the coding cookie and BOM itself.
     """
+    if not might_use_sdk(data, project):
+        return []  # neither LibCST nor the rules are imported for this file
+    from cio_lint import rules as rule_registry
+
     if rules is None:
         rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
-    if not rules or not might_use_sdk(data, project):
+    if not rules:
         return []
     findings = _check(data, path, settings, project, rules, module_name)
     # CIO000 is on by default and selectable like any code (flake8 treats its E999 the same).
@@ -158,9 +609,58 @@ def lint_bytes(
     return findings
 
 
-def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
+def _stack_depth() -> int:
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth
+
+
+def nesting_problem(data: Union[str, bytes]) -> Optional[tuple]:
+    """(line, reason) when `data` is nested too deeply for LibCST's parser to be safe, else None.
+
+    CPython's parser (in C, ~20x faster than LibCST's) parses the file under a recursion limit
+    a fixed distance above the current depth, so the verdict does not depend on the caller.
+    A file CPython cannot parse for another reason (a syntax error, a newer grammar than this
+    interpreter's) is left to LibCST, which reports it; CPython stops at the first error, so
+    for such a file the guard only knows about brackets, which CPython checks as it reads.
+    """
+    old = sys.getrecursionlimit()
     try:
-        module = cst.parse_module(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like
+            sys.setrecursionlimit(_stack_depth() + NESTING_GUARD_FRAMES)
+            try:
+                ast.parse(data)
+            finally:
+                sys.setrecursionlimit(old)
+    except (RecursionError, MemoryError):
+        return 1, "nested too deeply to parse safely"
+    except SyntaxError as exc:
+        if "too many nested" in (exc.msg or "") or "too complex" in (exc.msg or ""):
+            return exc.lineno or 1, f"nested too deeply to parse safely ({exc.msg})"
+    except Exception:  # null bytes (ValueError), undecodable text: LibCST reports those
+        pass
+    return None
+
+
+def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    deep = nesting_problem(data)
+    if deep is not None:
+        return [_parse_error(path, deep[0], 1, deep[1])]
+    try:
+        try:
+            module = cst.parse_module(data)
+        except (UnicodeDecodeError, SyntaxError) as exc:
+            # LibCST finds the coding cookie only in lines ending in "\n": a CR-only file
+            # with a cookie fails here although Python reads it. Decode it as Python would.
+            text = _decoded(data)
+            if text is None:
+                raise exc from None
+            module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return [_parse_error(path, exc.raw_line, exc.raw_column + 1,
                              f"syntax error: {_first_line(exc.message)}")]  # fmt: skip
@@ -175,7 +675,10 @@ def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         context = FileContext(path, wrapper, settings, project, module_name)
         visitors = [rule(context) for rule in rules]
-        wrapper.visit_batched(visitors)
+        # Scope analysis and the resolver's own searches walk the tree with LibCST visitors:
+        # give them the walk that does not rebuild every node.
+        with _FastVisits():
+            run_visitors(wrapper, visitors)
     except RecursionError:
         return [_parse_error(path, 1, 1, "nested too deeply to analyse")]
     except Exception as exc:
@@ -191,25 +694,32 @@ def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
     return sorted(findings)
 
 
-def _failed_codes(visitors: Iterable[Rule]) -> set:
+def _decoded(data) -> Optional[str]:
+    if not isinstance(data, bytes) or b"\r" not in data:
+        return None
+    from cio_lint.fix import decode_source
+
+    decoded = decode_source(data)
+    return decoded[0] if decoded is not None else None
+
+
+def _failed_codes(visitors: Iterable["Rule"]) -> set:
     return {v.CODE for v in visitors if v.failure is not None}
 
 
 def lint_source(
     source: str | bytes,
     *,
-    path: Optional[str] = None,
+    path: str = "snippet.py",
     settings: Optional[Settings] = None,
     project: Optional[Project] = None,
-    rules: Optional[Sequence[Type[Rule]]] = None,
+    rules: Optional[Sequence[Type["Rule"]]] = None,
 ) -> List[Finding]:
     """Lint source text as if it were the file `path` (tests, stdin, editors)."""
     settings = settings or Settings()
     if project is None:
-        # the project around `path` when the caller names one (its pins, index, conflicts)
-        where = Path(path).absolute() if path is not None else None
-        project = project_for(where if where is not None and where.parent.is_dir() else None, settings)
-    return lint_bytes(source, path or "snippet.py", settings, project, rules)
+        project = project_for(None, settings)
+    return lint_bytes(source, path, settings, project, rules)
 
 
 def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,
@@ -222,6 +732,8 @@ def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,
     except OSError as exc:
         return [_parse_error(shown, 1, 1, f"cannot read: {exc.strerror or exc}")]
     project = project or project_for(path, settings)
+    if not might_use_sdk(data, project):
+        return []
     return lint_bytes(data, shown, settings, project, module_name=project.module_name(path))
 
 
@@ -236,6 +748,10 @@ def noqa_filter(findings: Sequence[Finding], lines: Sequence[str]) -> List[Findi
 
     Codes may be codes, prefixes or rule names (`# noqa: ms-timestamp`).
     """
+    if not findings:
+        return []
+    from cio_lint import rules as rule_registry
+
     kept = []
     for finding in findings:
         line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
@@ -256,6 +772,8 @@ def per_file_ignored(path: str, settings: Settings) -> Callable[[Finding], bool]
     patterns = [(glob, codes) for glob, codes in settings.per_file_ignores]
     if not patterns:
         return lambda finding: False
+    from cio_lint import rules as rule_registry
+
     pure = PurePath(path)
     hits = [codes for glob, codes in patterns if _glob_match(pure, glob)]
     return lambda finding: any(rule_registry.matches(finding.code, codes) for codes in hits)

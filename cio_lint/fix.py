@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-import libcst as cst
-
 from cio_lint.finding import SAFE, Edit, Finding
 
 
@@ -56,6 +54,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 
 def _parses(text: str) -> bool:
+    import libcst as cst  # only when a fix is applied: a run without fixes never needs it
+
     try:
         cst.parse_module(text)
         return True
@@ -92,8 +92,13 @@ def detect_encoding(data: bytes) -> str:
     import io
     import tokenize
 
+    # tokenize reads lines split at "\n" only: in a file with old Mac line endings (CR only)
+    # the cookie would sit in one huge first "line"; look for it in lines as Python reads them.
+    head = data[:4096]
+    if b"\r" in head:
+        head = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
     except SyntaxError:
         return "utf-8"
     return encoding

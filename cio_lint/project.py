@@ -215,11 +215,24 @@ _cache: Dict[Tuple[Optional[Path], Optional[str], Tuple[str, ...]], Project] = {
 _lock = threading.Lock()
 
 
+_roots: Dict[str, Path] = {}
+
+
+def _root_for(path: Path, find_project_root) -> Path:
+    """find_project_root once per directory (bench/run.py: it was most of a no-SDK run)."""
+    where = os.path.abspath(path)
+    directory = where if os.path.isdir(where) else os.path.dirname(where)
+    root = _roots.get(directory)
+    if root is None:
+        root = _roots[directory] = find_project_root(Path(directory))
+    return root
+
+
 def project_for(path: Optional[Path], settings: Settings) -> Project:
     """The project `path` belongs to, built once per root and SDK-version setting."""
     from cio_lint.dependencies import detect_sdk_version, find_project_root, is_project_root
 
-    root = find_project_root(path) if path is not None else None
+    root = _root_for(path, find_project_root) if path is not None else None
     key = (root, settings.sdk_version, settings.client_factories)
     with _lock:
         project = _cache.get(key)

@@ -1,0 +1,131 @@
+"""Fuzzing: generated programs and damaged bytes never make the engine raise.
+
+hypothesmith generates syntactically valid Python from the grammar (and from LibCST's node
+types), as flake8-bugbear's tests use it; each generated module is spliced with real SDK calls
+so that the prefilter lets it through and the resolver and every rule see it. The byte-level
+tests damage real source (random bytes, truncation, NUL, invalid UTF-8 after a coding cookie)
+and expect findings or a CIO000 with a reason, never an exception.
+
+Example counts are modest so the suite stays fast; `--hypothesis-seed` reproduces a failure.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cio_lint import rules as rule_registry
+from cio_lint.config import settings_from_mapping
+from cio_lint.engine import lint_source
+from tests.conftest import FIXTURES
+
+hypothesmith = pytest.importorskip("hypothesmith")
+
+#: every rule, the off-by-default ones included (they are enabled only when named exactly)
+ALL = settings_from_mapping({"select": ["CIO000"] + [r.CODE for r in rule_registry.ALL_RULES], "region": "eu",
+                             "events": ["signed_up"]}, "fuzz")  # fmt: skip
+SDK_PRELUDE = (
+    "import time\n"
+    "from customerio import APIClient, CustomerIO, Regions, SendEmailRequest\n"
+    "from customerio import analytics\n"
+    "cio = CustomerIO('s', 'k', region=Regions.US)\n"
+)
+SDK_CALLS = (
+    "cio.identify(id='', created_at=int(time.time() * 1000))\n"
+    "cio.track('1', 'SignedUp', data={'at': 1700000000000})\n"
+    "APIClient('3f9a1c0e7b2d4a6c8e10', 'x').send_email(SendEmailRequest(to=''))\n"
+    "analytics.write_key = 'pk_eu_7Hq2Lm9xVb4Rt8Kc'\n"
+)
+FUZZ = settings(
+    max_examples=25,
+    database=None,  # no .hypothesis/ directory in the work tree
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+
+
+def assert_no_crash(source):
+    findings = lint_source(source, settings=ALL)
+    assert isinstance(findings, list)
+    for finding in findings:
+        assert "internal error" not in finding.message, finding
+        if finding.code == "CIO000":
+            assert finding.message.removeprefix("cannot check this file: ").strip()
+    return findings
+
+
+@FUZZ
+@given(hypothesmith.from_grammar())
+def test_generated_modules_with_sdk_calls(generated):
+    assert_no_crash(SDK_PRELUDE + generated + "\n" + SDK_CALLS)
+    assert_no_crash(SDK_PRELUDE + SDK_CALLS + generated)
+
+
+@FUZZ
+@given(hypothesmith.from_node())
+def test_generated_libcst_nodes_with_sdk_calls(generated):
+    assert_no_crash(SDK_PRELUDE + SDK_CALLS + "\n" + generated)
+
+
+def test_the_sdk_calls_themselves_give_findings():
+    # So the fuzz tests above do reach the rules: the spliced calls alone fire them.
+    codes = {f.code for f in assert_no_crash(SDK_PRELUDE + SDK_CALLS)}
+    assert {"CIO101", "CIO201", "CIO501"} <= codes
+    assert "CIO000" not in codes
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes
+
+SEED_SOURCE = (FIXTURES / "shop" / "tracking.py").read_bytes()
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_random_bytes(data):
+    assert_no_crash(b"import customerio\n" + data)
+    assert_no_crash(data + b"\ncustomerio")
+
+
+@FUZZ
+@given(st.integers(0, len(SEED_SOURCE)), st.binary(min_size=1, max_size=8))
+def test_damaged_real_source(position, junk):
+    assert_no_crash(SEED_SOURCE[:position])  # truncated anywhere
+    assert_no_crash(SEED_SOURCE[:position] + junk + SEED_SOURCE[position:])  # bytes inserted
+    assert_no_crash(SEED_SOURCE[:position] + b"\x00" + SEED_SOURCE[position + 1:])  # a NUL
+
+
+@pytest.mark.parametrize("cookie", [b"utf-8", b"latin-1", b"ascii", b"utf-16", b"nonexistent-codec", b"cp1252"])
+@pytest.mark.parametrize("payload", [b"\xff\xfe\xfd", b"\xc3\x28", b"\xe2\x82", b"\xed\xa0\x80", b"\x80abc"])
+def test_invalid_bytes_after_a_coding_cookie(cookie, payload):
+    data = b"# -*- coding: " + cookie + b" -*-\nimport customerio\nx = '" + payload + b"'\n"
+    findings = assert_no_crash(data)
+    try:
+        data.decode(cookie.decode())
+        decodes = cookie != b"utf-16"  # Python refuses utf-16 source whatever the bytes
+    except (UnicodeDecodeError, LookupError):
+        decodes = False
+    if not decodes:
+        assert [f.code for f in findings] == ["CIO000"]
+        assert "decode" in findings[0].message or "encoding" in findings[0].message or "syntax" in findings[0].message
+
+
+def test_every_truncation_of_a_fixture():
+    # Deterministic complement of the random tests: each 7th prefix of a real file.
+    for end in range(0, len(SEED_SOURCE), 7):
+        assert_no_crash(SEED_SOURCE[:end])
+
+
+def test_random_lines_shuffled_and_duplicated():
+    rng = random.Random(9)
+    lines = SEED_SOURCE.splitlines(keepends=True)
+    for _ in range(40):
+        sample = [rng.choice(lines) for _ in range(rng.randint(1, 30))]
+        assert_no_crash(b"import customerio\n" + b"".join(sample))
+
+
+def test_all_rules_are_enabled_in_the_fuzz_settings():
+    assert rule_registry.select_rules(ALL.select, ALL.ignore, ALL.extend_select) == list(rule_registry.ALL_RULES)

@@ -1,0 +1,415 @@
+"""Never crash, never corrupt, never leak, never execute (DESIGN.md section 12).
+
+Bad input one by one through the real `cio-lint` command (a child process, so that "no
+traceback" and "the process survives" are what is tested), the engine on the nastiest inputs
+the torture run (bench/torture.py) met, fixes that must not corrupt a file, and credentials
+that must never reach an output.
+
+Documented outcomes (README "Robustness"):
+    missing path ........................ exit 2, one line on stderr
+    directory named x.py ................ walked like any directory: exit 0, nothing to check
+    unreadable file, broken symlink ..... CIO000 "cannot read: ...", exit 1
+    empty file, 100,000 lines ........... checked normally
+    nesting too deep .................... CIO000 "nested too deeply ...", exit 1
+    CRLF, CR, form feed, BOM, latin-1 ... checked normally, findings on the right lines
+    broken pyproject / [tool.cio-lint] .. exit 2, one line naming the file and the key
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cio_lint import cli, fix
+from cio_lint.engine import lint_source
+from cio_lint.finding import Edit, Finding, Fix
+from tests.conftest import FIXTURES, REPO
+
+MISTAKE = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\ncio.identify(id='')\n"
+
+
+def cio_lint(*args, cwd=REPO, timeout=120):
+    return subprocess.run([sys.executable, "-m", "cio_lint", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)  # fmt: skip
+
+
+def assert_clean_exit(result, code):
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+def codes_and_lines(findings):
+    return [(f.code, f.line) for f in findings]
+
+
+# ---------------------------------------------------------------------------------------------
+# Paths
+
+
+def test_missing_path_is_one_line_and_exit_2(tmp_path):
+    result = cio_lint("check", str(tmp_path / "nope.py"))
+    assert_clean_exit(result, 2)
+    assert result.stderr.count("\n") == 1 and "no such file" in result.stderr
+
+
+def test_directory_named_like_a_python_file_is_walked_not_read(tmp_path):
+    (tmp_path / "x.py").mkdir()
+    (tmp_path / "x.py" / "inner.py").write_text(MISTAKE)
+    result = cio_lint("check", str(tmp_path / "x.py"))
+    assert_clean_exit(result, 1)
+    assert "inner.py:3:" in result.stdout and "CIO101" in result.stdout
+    (tmp_path / "x.py" / "inner.py").unlink()
+    result = cio_lint("check", str(tmp_path))
+    assert_clean_exit(result, 0)
+    assert "0 files checked" in result.stderr
+
+
+def test_broken_symlink_is_a_cio000_with_the_reason(tmp_path):
+    (tmp_path / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    for target in (tmp_path / "gone.py", tmp_path):
+        result = cio_lint("check", str(target))
+        assert_clean_exit(result, 1)
+        assert "CIO000 cannot check this file: cannot read: No such file or directory" in result.stdout
+
+
+def test_unreadable_file_is_a_cio000_with_the_reason(tmp_path, monkeypatch):
+    # Tests run as root here, and root reads a chmod 000 file anyway: make the read itself fail
+    # the way the kernel would (EACCES) for this one path, through the real command in-process.
+    target = tmp_path / "secret.py"
+    target.write_text(MISTAKE)
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self == target:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = CliRunner().invoke(cli.cli, ["check", str(target)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "CIO000 cannot check this file: cannot read: Permission denied" in result.output
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads chmod 000 files")
+def test_unreadable_file_for_real(tmp_path):
+    target = tmp_path / "secret.py"
+    target.write_text(MISTAKE)
+    target.chmod(0)
+    try:
+        result = cio_lint("check", str(target))
+    finally:
+        target.chmod(0o644)
+    assert_clean_exit(result, 1)
+    assert "cannot read: Permission denied" in result.stdout
+
+
+def test_empty_file_is_clean(tmp_path):
+    (tmp_path / "empty.py").write_bytes(b"")
+    assert_clean_exit(cio_lint("check", str(tmp_path / "empty.py")), 0)
+    assert lint_source(b"") == [] and lint_source(b"customerio") == []
+
+
+def test_a_100000_line_file_is_checked_to_the_end():
+    source = "import customerio\n" + "pass\n" * 100_000 + MISTAKE
+    findings = lint_source(source)
+    assert codes_and_lines(findings) == [("CIO101", 100_004)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nesting: LibCST's native parser recurses on the C stack; a few thousand levels would kill the
+# process (a segfault, no traceback to catch). The engine refuses such files before they reach it.
+
+DEEP = {
+    "brackets 1000": "x = " + "(" * 1000 + "1" + ")" * 1000,
+    "lists 5000": "x = " + "[" * 5000 + "]" * 5000,
+    "dicts 3000": "x = " + "{1: " * 3000 + "1" + "}" * 3000,
+    "calls 3000": "x = " + "f(" * 3000 + ")" * 3000,
+    "unary 20000": "x = " + "-" * 20000 + "1",
+    "not 5000": "x = " + "not " * 5000 + "1",
+    "binary chain 20000": "x = 1" + " + 1" * 20000,
+    "attribute chain 10000": "x = a" + ".b" * 10000,
+    "lambda chain 5000": "x = " + "lambda: " * 5000 + "1",
+    "power chain 5000": "x = 2" + " ** 2" * 5000,
+    "conditional chain 3000": "x = 1" + " if 1 else 1" * 3000,
+}
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_deep_nesting_is_a_cio000_not_a_crash(name):
+    findings = lint_source(f"import customerio\n{DEEP[name]}\n")
+    assert [f.code for f in findings] == ["CIO000"]
+    assert "nested too deeply" in findings[0].message
+
+
+def test_deep_nesting_through_the_command_exits_1_without_a_crash(tmp_path):
+    for index, name in enumerate(DEEP):
+        (tmp_path / f"deep_{index}.py").write_text(f"import customerio\n{DEEP[name]}\n")
+    (tmp_path / "fine.py").write_text(MISTAKE)
+    result = cio_lint("check", str(tmp_path))
+    assert_clean_exit(result, 1)
+    assert result.stdout.count("nested too deeply") == len(DEEP)
+    assert "fine.py:3:" in result.stdout  # the run went on past them
+
+
+def test_moderate_nesting_is_still_checked():
+    # 150 levels: CPython and LibCST parse it; the analysis either completes or reports
+    # "nested too deeply to analyse" (Python's recursion limit), never raises.
+    source = MISTAKE + "x = " + "[" * 150 + "]" * 150 + "\n"
+    findings = lint_source(source)
+    assert ("CIO101", 3) in codes_and_lines(findings) or [f.code for f in findings] == ["CIO000"]
+    assert codes_and_lines(lint_source(MISTAKE + "y = " + "(" * 50 + "1" + ")" * 50 + "\n")) == [("CIO101", 3)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Line endings and encodings: findings on the right line, through bytes as the CLI reads them
+
+
+@pytest.mark.parametrize("name,data,line", [
+    ("CRLF", MISTAKE.replace("\n", "\r\n").encode(), 3),
+    ("CR only", MISTAKE.replace("\n", "\r").encode(), 3),
+    ("form feed", ("\f\n" + MISTAKE.replace("cio.identify", "\fcio.identify")).encode(), 4),
+    ("BOM", b"\xef\xbb\xbf" + MISTAKE.encode(), 3),
+    ("latin-1 cookie", ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + MISTAKE).encode("latin-1"), 5),
+    ("mixed endings", b"import customerio\r\nfrom customerio import CustomerIO\rcio = CustomerIO('s', 'k')\n"
+                      b"cio.identify(id='')\r\n", 4),
+])  # fmt: skip
+def test_line_endings_and_encodings(tmp_path, name, data, line):
+    assert codes_and_lines(lint_source(data)) == [("CIO101", line)]
+    path = tmp_path / "app.py"
+    path.write_bytes(data)
+    result = cio_lint("check", str(path))
+    assert_clean_exit(result, 1)
+    assert f"app.py:{line}:" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The nastiest inputs the torture run met (bench/torture.py), kept as a deterministic sample
+
+NASTY = {
+    "python 2 print": b"import customerio\nprint 'hello'\n",
+    "python 2 exec and backticks": b"import customerio\nexec 'x = 1'\ny = `x`\n",
+    "tabs and spaces": b"import customerio\nif True:\n\tx = 1\n        y = 2\n",
+    "null byte": b"import customerio\nx = 1\x00\n",
+    "undecodable utf-8": b"import customerio\nx = '\xff\xfe'\n",
+    "invalid utf-8 after a cookie": b"# -*- coding: utf-8 -*-\nimport customerio\nx = '\xc3\x28'\n",
+    "unknown coding cookie": b"# -*- coding: klingon -*-\nimport customerio\n",
+    "utf-16 with BOM": "import customerio\n".encode("utf-16"),
+    "binary": bytes(range(256)) + b"customerio",
+    "unterminated triple quote": b'import customerio\nx = """never closed\n',
+    "bytes and str concatenated": b"import customerio\nx = 'a' b'b'\n",
+    "lone continuation": b"import customerio\nx = 1 + \\\n",
+    "only a BOM": b"\xef\xbb\xbfcustomerio",
+    "dedent to nowhere": b"import customerio\nif x:\n        a\n    b\n",
+    "lib2to3 style bad grammar": b"import customerio\ndef f(a, (b, c)):\n    pass\n",
+    "walrus at module level": b"import customerio\n(y := 10)\n",
+    "f-string nested quotes": b"import customerio\nx = f'{\"a\"}'\n",
+    "escape warnings": b"import customerio\nx = '\\d'\n",
+}
+
+
+@pytest.mark.parametrize("name", NASTY)
+def test_nasty_input_gives_findings_or_a_reasoned_cio000(name):
+    findings = lint_source(NASTY[name])
+    for finding in findings:
+        assert finding.code != "CIO000" or finding.message.removeprefix("cannot check this file: ").strip()
+        assert "internal error" not in finding.message
+
+
+def test_nasty_inputs_through_the_command(tmp_path):
+    for index, data in enumerate(NASTY.values()):
+        (tmp_path / f"nasty_{index:02d}.py").write_bytes(data)
+    result = cio_lint("check", str(tmp_path), "--format", "json")
+    assert result.returncode in (0, 1)
+    assert "Traceback" not in result.stderr
+    assert f"{len(NASTY)} files checked" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+
+
+@pytest.mark.parametrize("content,needle", [
+    ("[tool.cio-lint\nregion = 'eu'\n", "invalid TOML"),
+    ("[tool.cio-lint]\nregion = 'eu'\nregion = 'us'\n", "invalid TOML"),
+    ("[tool.cio-lint]\nunknown-key = 1\n", "unknown-key"),
+    ("[tool.cio-lint]\nregion = 3\n", "region"),
+    ("[tool.cio-lint]\nselect = 'CIO1'\nignore = 5\n", "ignore"),
+    ("[tool.cio-lint]\nregion = 'mars'\n", "mars"),
+    ("[tool.cio-lint]\nselect = ['CIO999']\n", "CIO999"),
+    ("[tool.cio-lint]\nevent-name-pattern = '('\n", "event-name-pattern"),
+    ("[tool]\ncio-lint = 'not a table'\n", "must be a table"),
+    (b"\xff\xfe[tool.cio-lint]\n", "pyproject.toml"),
+])  # fmt: skip
+def test_bad_configuration_is_one_line_and_exit_2(tmp_path, content, needle):
+    pyproject = tmp_path / "pyproject.toml"
+    if isinstance(content, bytes):
+        pyproject.write_bytes(content)
+    else:
+        pyproject.write_text(content)
+    (tmp_path / "app.py").write_text(MISTAKE)
+    for args in (("check", str(tmp_path)), ("config", str(tmp_path / "app.py"))):
+        result = cio_lint(*args)
+        assert_clean_exit(result, 2)
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "pyproject.toml" in result.stderr and needle in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixes never corrupt
+
+
+def test_write_failing_midway_leaves_the_original_byte_identical(tmp_path, monkeypatch):
+    path = tmp_path / "app.py"
+    original = b"\xef\xbb\xbfx = 1\r\n"
+    path.write_bytes(original)
+    path.chmod(0o640)
+
+    def failing_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fix.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        fix.write_atomically(path, b"x = 2\n")
+    assert path.read_bytes() == original
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py"]  # no temporary file left
+
+    monkeypatch.undo()
+    fix.write_atomically(path, b"x = 2\n")
+    assert path.read_bytes() == b"x = 2\n" and stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_fix_through_the_command_when_the_write_fails(tmp_path, monkeypatch):
+    path = tmp_path / "app.py"
+    original = FIX_SOURCE.encode()
+    path.write_bytes(original)
+    monkeypatch.setattr(fix.os, "replace", lambda src, dst: (_ for _ in ()).throw(OSError(28, "No space left")))
+    result = CliRunner().invoke(cli.cli, ["check", "--fix", "--unsafe-fixes", str(path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "No space left" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["app.py"]
+
+
+def test_write_interrupted_while_writing_leaves_the_original(tmp_path, monkeypatch):
+    path = tmp_path / "app.py"
+    path.write_bytes(b"original\n")
+
+    def failing_fsync(fd):
+        raise KeyboardInterrupt  # BaseException: Ctrl-C in the middle of the write
+
+    monkeypatch.setattr(fix.os, "fsync", failing_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        fix.write_atomically(path, b"new\n" * 1000)
+    assert path.read_bytes() == b"original\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["app.py"]
+
+
+def test_a_fix_whose_result_would_not_parse_is_dropped_and_reported():
+    text = "import customerio\nx = 1\n"
+    broken = Finding("a.py", 2, 1, "CIO501", "event-name-style", "m", 2, 2,
+                     Fix("safe", (Edit(2, 1, 2, 2, "x = ("),)))  # fmt: skip
+    result = fix.fix_text(text, [broken])
+    assert result.text == text and result.applied == [] and result.rejected == [broken]
+
+
+FIX_SOURCE = (
+    "from customerio import CustomerIO\n"
+    "cio = CustomerIO('s', 'k')\n"
+    "cio.track('1', 'SignedUp')  # caf\u00e9\n"
+)
+
+
+@pytest.mark.parametrize("name,encode,mode", [
+    ("BOM and CRLF", lambda s: b"\xef\xbb\xbf" + s.replace("\n", "\r\n").encode("utf-8"), 0o755),
+    ("latin-1 cookie, CR only", lambda s: ("# -*- coding: latin-1 -*-\n" + s).replace("\n", "\r").encode("latin-1"),
+     0o600),
+    ("plain utf-8", lambda s: s.encode("utf-8"), 0o644),
+])  # fmt: skip
+def test_fix_keeps_encoding_bom_line_endings_and_mode(tmp_path, name, encode, mode):
+    path = tmp_path / "app.py"
+    before = encode(FIX_SOURCE)
+    path.write_bytes(before)
+    path.chmod(mode)
+    result = cio_lint("check", "--fix", "--unsafe-fixes", "--select", "CIO501", str(path))
+    assert "Traceback" not in result.stderr
+    after = path.read_bytes()
+    assert after == before.replace(b"'SignedUp'", b"'signed_up'"), (before, after)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_fix_is_idempotent_on_every_fixture(tmp_path):
+    tree = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, tree)
+    cio_lint("check", "--fix", "--unsafe-fixes", ".", cwd=tree)
+    after_first = {p: p.read_bytes() for p in sorted(tree.rglob("*.py"))}
+    second = cio_lint("check", "--fix", "--unsafe-fixes", ".", cwd=tree)
+    assert "Traceback" not in second.stderr
+    assert "Fixed" not in second.stderr
+    assert {p: p.read_bytes() for p in sorted(tree.rglob("*.py"))} == after_first
+    diff = cio_lint("check", "--diff", "--unsafe-fixes", ".", cwd=tree)
+    assert diff.stdout == "" and diff.returncode == 0
+    for path, data in after_first.items():  # and every fixed file still parses
+        if path.name != "legacy_py2.py":
+            compile(data, str(path), "exec")
+
+
+# ---------------------------------------------------------------------------------------------
+# Never leak, never execute
+
+SECRET = "7c2e9a41d0b83f56e1a9"  # not the rule docs' example: SARIF carries those docs
+OTHER_SECRET = "a83f0c6d2e91b7f4c05d"
+LEAKY = f"from customerio import CustomerIO\ncio = CustomerIO(site_id='{SECRET}', api_key='{OTHER_SECRET}')\n"
+
+
+def _cio303():
+    from cio_lint.rules import rule_for
+
+    return rule_for("CIO303")
+
+
+@pytest.mark.skipif(_cio303() is None, reason="CIO303 (hardcoded-credential) not built yet")
+@pytest.mark.parametrize("fmt,extra", [
+    ("text", ["--statistics"]), ("text", ["--show-source"]), ("json", []), ("sarif", []), ("github", []),
+])  # fmt: skip
+def test_credentials_never_reach_any_output(tmp_path, fmt, extra):
+    (tmp_path / "app.py").write_text(LEAKY)
+    result = cio_lint("check", "--format", fmt, *extra, str(tmp_path / "app.py"))
+    assert result.returncode == 1 and "CIO303" in result.stdout
+    for secret in (SECRET, OTHER_SECRET):
+        assert secret not in result.stdout and secret not in result.stderr
+        assert secret[4:-4] not in result.stdout  # no unmasked middle either
+
+
+@pytest.mark.skipif(_cio303() is None, reason="CIO303 (hardcoded-credential) not built yet")
+def test_credentials_never_reach_flake8_output(tmp_path):
+    (tmp_path / "app.py").write_text(LEAKY)
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "CIO", "app.py"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert "CIO303" in result.stdout and SECRET not in result.stdout + result.stderr
+
+
+def test_project_code_is_never_executed(tmp_path):
+    marker = tmp_path / "EXECUTED"
+    payload = f"open({str(marker)!r}, 'w').write('ran')\n"
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n" + payload + "setup(name='app', install_requires=['customerio>=3.2'])\n"
+    )
+    (tmp_path / "conftest.py").write_text(payload)
+    (tmp_path / "customerio_settings.py").write_text(payload + "import customerio\n")
+    (tmp_path / "app.py").write_text("import customerio_settings\n" + payload + MISTAKE)
+    check = cio_lint("check", str(tmp_path), cwd=tmp_path)
+    config = cio_lint("config", str(tmp_path / "app.py"), cwd=tmp_path)
+    assert check.returncode == 1 and "CIO101" in check.stdout
+    assert config.returncode == 0 and ">=3.2" in config.stdout  # setup.py was read, as text
+    assert not marker.exists()
