@@ -43,7 +43,6 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

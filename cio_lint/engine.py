@@ -48,6 +48,12 @@ SDK_NEEDLE = b"customerio"
 #: nested brackets). LibCST's parser recurses on the C stack: a few thousand levels overflow
 #: it and kill the process, and long before that its time grows with the square of the depth.
 NESTING_GUARD_FRAMES = 300
+#: Seconds one file's analysis may take before it is abandoned with a CIO000 that says so (the
+#: run goes on). Real files take well under a second; this is a net for a rule or resolver
+#: step that is quadratic on some pathological file (bench/torture.py found one). Enforced
+#: with SIGALRM, so only in a main thread (CLI, --jobs and flake8 workers), never over a
+#: shorter timer someone else set.
+FILE_TIME_LIMIT = 30.0
 
 
 class FileContext:
@@ -644,6 +650,46 @@ def nesting_problem(data: Union[str, bytes]) -> Optional[tuple]:
     return None
 
 
+class FileTimeout(BaseException):
+    """Raised into a file's analysis when it exceeds FILE_TIME_LIMIT. A BaseException, so the
+    rules' per-rule guard (which catches Exception) lets it through to the engine."""
+
+
+class _time_limit:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if self.seconds <= 0 or not hasattr(signal, "setitimer") or \
+                threading.current_thread() is not threading.main_thread():  # fmt: skip
+            return self
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        if remaining:  # someone else's timer is running: leave it alone
+            return self
+
+        def expired(signum, frame):
+            raise FileTimeout()
+
+        try:
+            self.previous = signal.signal(signal.SIGALRM, expired)
+        except ValueError:  # not the main thread of the main interpreter
+            return self
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self.armed = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
 def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
@@ -677,8 +723,11 @@ def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
         visitors = [rule(context) for rule in rules]
         # Scope analysis and the resolver's own searches walk the tree with LibCST visitors:
         # give them the walk that does not rebuild every node.
-        with _FastVisits():
+        with _time_limit(FILE_TIME_LIMIT), _FastVisits():
             run_visitors(wrapper, visitors)
+    except FileTimeout:
+        return [_parse_error(path, 1, 1, f"checking it took longer than {FILE_TIME_LIMIT:g}s; "
+                             "abandoned (please report this file)")]  # fmt: skip
     except RecursionError:
         return [_parse_error(path, 1, 1, "nested too deeply to analyse")]
     except Exception as exc:
@@ -786,4 +835,3 @@ def _glob_match(path: PurePath, pattern: str) -> bool:
         or fnmatch.fnmatch(text, f"*/{pattern}")
         or fnmatch.fnmatch(path.name, pattern)
     )
-

@@ -17,13 +17,11 @@ Documented outcomes (README "Robustness"):
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import stat
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -168,6 +166,27 @@ def test_moderate_nesting_is_still_checked():
     findings = lint_source(source)
     assert ("CIO101", 3) in codes_and_lines(findings) or [f.code for f in findings] == ["CIO000"]
     assert codes_and_lines(lint_source(MISTAKE + "y = " + "(" * 50 + "1" + ")" * 50 + "\n")) == [("CIO101", 3)]
+
+
+def test_a_file_whose_analysis_never_ends_is_abandoned_with_a_cio000(monkeypatch):
+    import signal
+    import time
+
+    from cio_lint import engine
+    from cio_lint.rules.empty_identifier import EmptyIdentifier
+
+    def stuck(self, node):  # a rule step that is quadratic on some pathological file
+        time.sleep(0.2)
+
+    monkeypatch.setattr(EmptyIdentifier, "visit_Call", stuck)
+    monkeypatch.setattr(engine, "FILE_TIME_LIMIT", 0.5)
+    findings = lint_source(MISTAKE + "f()\n" * 20)
+    assert [f.code for f in findings] == ["CIO000"]
+    assert "took longer than 0.5s" in findings[0].message
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the timer is disarmed
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)  # and the handler restored
+    monkeypatch.undo()
+    assert codes_and_lines(lint_source(MISTAKE)) == [("CIO101", 3)]  # the next file is fine
 
 
 # ---------------------------------------------------------------------------------------------
