@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import json
 import os
+import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -103,30 +104,39 @@ def _inside(path, base) -> bool:
     return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
+@functools.lru_cache(maxsize=None)
+def _exclude_patterns(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern"], Optional["re.Pattern"]]:
+    """(name pattern, path pattern): each list of globs compiled once into one expression
+    (fnmatch per pattern per path part was a tenth of a run over a large tree)."""
+    names, paths = [], []
+    for raw in patterns:
+        pattern = raw.rstrip("/")
+        if "/" in pattern:
+            pattern = pattern[2:] if pattern.startswith("./") else pattern
+            paths += [fnmatch.translate(pattern), fnmatch.translate(pattern + "/*")]
+        elif pattern:
+            names.append(fnmatch.translate(pattern))
+    return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)
+
+
 def _matches_exclude(parts: Sequence[str], patterns: Sequence[str], whole: bool) -> bool:
     """flake8/ruff-style exclusion: a pattern without '/' matches any path component (or only
     the last one when `whole` is False), a pattern with '/' matches the relative path."""
     if not parts:
         return False
-    posix = "/".join(parts)
-    for raw in patterns:
-        pattern = raw.rstrip("/")
-        if not pattern:
-            continue
-        if "/" in pattern:
-            pattern = pattern[2:] if pattern.startswith("./") else pattern
-            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(posix, pattern + "/*"):
-                return True
-        elif any(fnmatch.fnmatch(part, pattern) for part in (parts if whole else parts[-1:])):
-            return True
-    return False
+    names, paths = _exclude_patterns(tuple(patterns))
+    if paths is not None and paths.match("/".join(parts)):
+        return True
+    return names is not None and any(names.match(part) for part in (parts if whole else parts[-1:]))
 
 
 def is_excluded(path: Path, settings: Settings, whole: bool = True) -> bool:
-    parts = _relative_parts(path, settings.config_dir)
-    if not parts:
-        parts = (path.name,)
-    return _matches_exclude(parts, settings.exclude + settings.extend_exclude, whole)
+    patterns = settings.exclude + settings.extend_exclude
+    if not whole and _exclude_patterns(patterns)[1] is None:
+        parts: Sequence[str] = (path.name,)  # only the entry's own name can match
+    else:
+        parts = _relative_parts(path, settings.config_dir) or (path.name,)
+    return _matches_exclude(parts, patterns, whole)
 
 
 def iter_files(paths: Sequence[str], settings_for, force_exclude: bool) -> Iterator[Path]:
@@ -369,20 +379,21 @@ def _run(paths, source: SettingsSource, stdin_filename, force_exclude, jobs) -> 
 def _dependency_findings(results: List[Checked], source: SettingsSource) -> List[Checked]:
     """CIO604 at the dependency lines themselves, once per project: the conflict is in the
     project's requirements, not only at the imports the rule also reports."""
-    conflict_rule = rule_registry.rule_for("sdk-distribution-conflict")
+    code = rule_registry.code_for("sdk-distribution-conflict")
     out: List[Checked] = []
-    seen = set()
+    seen_dirs, seen_roots = set(), set()
     for result in results:
         where = result.config_path or result.path
-        if where is None:
+        if where is None or where.parent in seen_dirs:
             continue
+        seen_dirs.add(where.parent)  # settings and project are the same for a whole directory
         settings = source.for_path(where)
-        if conflict_rule not in rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select):
+        if code not in rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select):
             continue
         project = project_for(where.absolute(), settings)
-        if project.root in seen:
+        if project.root in seen_roots:
             continue
-        seen.add(project.root)
+        seen_roots.add(project.root)
         conflict = project.distribution_conflict()
         if conflict is None:
             continue
@@ -393,7 +404,7 @@ def _dependency_findings(results: List[Checked], source: SettingsSource) -> List
                        f"installs second `from customerio import CustomerIO` raises ImportError; drop "
                        f"one of the two, or import the SDK from customerio.track / customerio.api")
             shown = _display(decl.path)
-            finding = Finding(shown, decl.line, 1, conflict_rule.CODE, conflict_rule.NAME, message, decl.line, 1)
+            finding = Finding(shown, decl.line, 1, code, rule_registry.name_of(code), message, decl.line, 1)
             out.append(Checked(decl.path, shown, b"", [finding], where))
     return out
 
@@ -404,6 +415,8 @@ def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[C
         return [check_path(path, source.for_path(path)) for path in files]
     # Contiguous chunks keep each worker's project cache warm; map() keeps the order, and the
     # findings are sorted afterwards, so the output is the same as with -j1.
+    from concurrent.futures import ProcessPoolExecutor  # only when it pays (start-up time)
+
     size = -(-len(files) // (workers * 4))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -631,7 +644,7 @@ def config(path, config_file, isolated) -> None:
     except (ConfigError, UsageError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    enabled = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
+    enabled = rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
     click.echo(f"config file:     {settings.source or '(none: defaults)'}")
     click.echo(f"project root:    {project.root or '(none)'}")
     click.echo(f"sdk version:     {project.sdk_version.describe()}")
@@ -640,7 +653,7 @@ def config(path, config_file, isolated) -> None:
     click.echo(f"events:          {', '.join(settings.events) or '(not configured: CIO502 is silent)'}")
     click.echo(f"event pattern:   {settings.event_name_pattern}")
     click.echo(f"client factories: {', '.join(settings.client_factories) or '(none)'}")
-    click.echo(f"rules enabled:   {' '.join(r.CODE for r in enabled)}")
+    click.echo(f"rules enabled:   {' '.join(enabled)}")
 
 
 def main() -> None:

@@ -226,15 +226,18 @@ def find_pyproject(start: Path, cache: Optional[Dict[Path, Optional[Path]]] = No
     directory = start if start.is_dir() else start.parent
     walked = []
     found: Optional[Path] = None
-    for candidate_dir in (directory, *directory.parents):
-        if cache is not None and candidate_dir in cache:
-            found = cache[candidate_dir]
+    while True:  # up to the filesystem's root, stopping at the first answer known
+        if cache is not None and directory in cache:
+            found = cache[directory]
             break
-        walked.append(candidate_dir)
-        candidate = candidate_dir / "pyproject.toml"
+        walked.append(directory)
+        candidate = directory / "pyproject.toml"
         if _configures_cio_lint(candidate):
             found = candidate
             break
+        if directory.parent == directory:
+            break
+        directory = directory.parent
     if cache is not None:
         for walked_dir in walked:
             cache[walked_dir] = found

@@ -560,15 +560,16 @@ def run_visitors(wrapper: "MetadataWrapper", visitors: Sequence) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def might_use_sdk(data: Union[str, bytes], project: Optional[Project] = None) -> bool:
-    """The prefilter: can this file involve Customer.io at all? Reads bytes, parses nothing."""
+def might_use_sdk(data: Union[str, bytes], project: Optional[Project] = None, module_name: str = "") -> bool:
+    """The prefilter: can this file involve Customer.io at all? Reads bytes, parses nothing.
+
+    It can when it mentions `customerio`, or imports a project module that provides a
+    client (`from shop.cio import client`); `module_name` places its relative imports."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if SDK_NEEDLE in data:
         return True
-    if project is not None:
-        return any(needle in data for needle in project.index.prefilter_needles())
-    return False
+    return project is not None and project.index.imports_a_provider(data, module_name)
 
 
 def _parse_error(path: str, line: int, column: int, reason: str) -> Finding:
@@ -600,7 +601,7 @@ def lint_bytes(
 
     Bytes are preferred: LibCST then honours the coding cookie and BOM itself.
     """
-    if not might_use_sdk(data, project):
+    if not might_use_sdk(data, project, module_name):
         return []  # neither LibCST nor the rules are imported for this file
     from cio_lint import rules as rule_registry
 
@@ -781,8 +782,6 @@ def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,
     except OSError as exc:
         return [_parse_error(shown, 1, 1, f"cannot read: {exc.strerror or exc}")]
     project = project or project_for(path, settings)
-    if not might_use_sdk(data, project):
-        return []
     return lint_bytes(data, shown, settings, project, module_name=project.module_name(path))
 
 

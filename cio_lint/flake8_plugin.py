@@ -36,7 +36,7 @@ class Checker:
     version = __version__
 
     _flake8_options: ClassVar[Dict[str, Any]] = {}
-    _named_off_rules: ClassVar[List[Any]] = []
+    _named_off_rules: ClassVar[List[str]] = []  # codes
     _isolated: ClassVar[bool] = False
     _settings_cache: ClassVar[Dict[Optional[Path], Any]] = {}
     _dir_cache: ClassVar[Dict[Path, Optional[Path]]] = {}
@@ -59,7 +59,7 @@ class Checker:
                            comma_separated_list=True, default=None,
                            help="cio-lint: module:function names that return Customer.io clients")
         # Rules that are off by default stay off in flake8 until selected explicitly.
-        off = [r.CODE for r in rule_registry.ALL_RULES if not r.DEFAULT_ENABLED]
+        off = [e.code for e in rule_registry.CATALOGUE if not e.default_enabled]
         if off:
             manager.extend_default_ignore(off)
 
@@ -69,8 +69,8 @@ class Checker:
         # prefix like `--select CIO` override its default ignore, which would turn them on.
         named = {*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())}
         cls._named_off_rules = [
-            r for r in rule_registry.ALL_RULES
-            if not r.DEFAULT_ENABLED and (r.CODE in named or r.NAME in named)
+            e.code for e in rule_registry.CATALOGUE
+            if not e.default_enabled and (e.code in named or e.name in named)
         ]  # fmt: skip
         cls._flake8_options = {
             key: getattr(options, opt) for opt, key in OPTIONS.items()
@@ -111,13 +111,13 @@ class Checker:
                 message = f"{rule_registry.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}"
                 yield 1, 0, message, type(self)
             return
-        # the byte prefilter, with the needles of the project's client modules
-        if not might_use_sdk(source, project):
+        module_name = project.module_name(path) if path else ""
+        if not might_use_sdk(source, project, module_name):  # the byte prefilter
             return
-        rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
-        rules += [r for r in self._named_off_rules if r not in rules]
-        findings = lint_bytes(source, self.filename, settings, project, rules,
-                              module_name=project.module_name(path) if path else "")  # fmt: skip
+        codes = rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+        codes += [c for c in self._named_off_rules if c not in codes]
+        rules = [rule_registry.rule_class(c) for c in codes]
+        findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name)
         # [tool.cio-lint] per-file-ignores, relative to its directory (flake8's own apply too)
         ignored = per_file_ignored(self._relative_to_config(path, settings), settings)
         for f in findings:

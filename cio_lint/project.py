@@ -6,8 +6,8 @@ every file under it. It never imports or executes project code: it reads files a
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,17 +20,21 @@ from cio_lint.config import Settings
 class ModuleIndex:
     """What the project's own modules provide: clients, factories, subclasses.
 
-    Built once per project (per run, per flake8 process). The scan reads bytes only: a module
-    is a *provider candidate* when it mentions `customerio` (or re-exports from a candidate),
-    and only candidates are ever parsed, lazily, when another module imports from them.
-    Project code is never imported or executed.
+    One per project (per run, per flake8 process), answered module by module on demand: a
+    project module is found by its name (`shop.cio` -> shop/cio.py, shop/cio/__init__.py, or
+    the same under src/), and is a *provider* when its bytes mention `customerio` or it
+    imports a provider (a re-export). Only providers are ever parsed, when another module
+    imports from them; the project is never walked as a whole, so a run over files that
+    import nothing of the project never reads another file. Project code is never imported or
+    executed.
 
     `shadows_sdk` is set when the project has its own top-level `customerio` module, which
     is what `import customerio` then imports: nothing under that name is the SDK.
     """
 
-    MAX_FILES = 50_000
     MAX_FILE_BYTES = 2_000_000
+    #: how many re-exports deep a provider is followed (shop.api -> shop.clients -> shop.cio)
+    MAX_REEXPORT_DEPTH = 3
 
     def __init__(self, root: Optional[Path] = None, shadows_sdk: bool = False,
                  factories: Tuple[str, ...] = ()) -> None:  # fmt: skip
@@ -38,61 +42,105 @@ class ModuleIndex:
         self.shadows_sdk = shadows_sdk
         #: declared factories, "pkg.mod:func" -> qualified name "pkg.mod.func"
         self.factories = {f.replace(":", "."): f for f in factories}
-        self._scanned = False
-        self._paths: Dict[str, Path] = {}
-        self._packages: Set[str] = set()
-        self._candidates: Set[str] = set()
+        self._factory_modules = {f.split(":", 1)[0] for f in factories}
+        self._top_level: Optional[Set[str]] = None
+        self._paths: Dict[str, Optional[Path]] = {}
+        self._providers: Dict[str, bool] = {}
         self._resolvers: Dict[str, object] = {}
         self._in_progress: Set[Tuple[str, str]] = set()
         self._lock = threading.RLock()
 
-    # -- scan -------------------------------------------------------------------------------
+    # -- modules by name --------------------------------------------------------------------
 
-    def _scan(self) -> None:
+    def path_of(self, module: str) -> Optional[Path]:
+        """The file of project module `module`, or None when the project has no such module."""
         with self._lock:
-            if self._scanned:
-                return
-            self._scanned = True
-            if self.root is None:
-                return
-            contents: Dict[str, bytes] = {}
-            for path in _python_files(self.root, self.MAX_FILES):
-                name, is_package = _module_name(self.root, path)
-                if not name:
-                    continue
-                self._paths[name] = path
-                if is_package:
-                    self._packages.add(name)
+            if module not in self._paths:
+                self._paths[module] = self._find(module)
+            return self._paths[module]
+
+    def _find(self, module: str) -> Optional[Path]:
+        parts = module.split(".")
+        if self.root is None or not module or parts[0] not in self._top_level_names():
+            return None  # one listing of the root answers most names (os, requests, ...)
+        for base in (self.root, self.root / "src"):
+            for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def _top_level_names(self) -> Set[str]:
+        if self._top_level is None:
+            names: Set[str] = set()
+            for base in (self.root, self.root / "src"):
                 try:
-                    if path.stat().st_size > self.MAX_FILE_BYTES:
-                        continue
-                    data = path.read_bytes()
+                    names.update(n[:-3] if n.endswith(".py") else n for n in os.listdir(base))
                 except OSError:
-                    continue
-                if b"customerio" in data:
-                    self._candidates.add(name)
-                else:
-                    contents[name] = data
-            # A module that mentions a candidate may re-export its client: it is one too.
-            for _ in range(3):
-                needles = self._needles()
-                grown = {n for n, data in contents.items() if any(k in data for k in needles)}
-                if not grown:
-                    break
-                self._candidates |= grown
-                for name in grown:
-                    del contents[name]
+                    pass
+            self._top_level = names
+        return self._top_level
 
-    def _needles(self) -> Tuple[bytes, ...]:
-        names = {c.rsplit(".", 1)[-1] for c in self._candidates if c}
-        names |= {f.rsplit(".", 1)[-1] for f in self.factories}
-        return tuple(sorted(n.encode() for n in names if n and n != "__init__"))
+    def is_package(self, module: str) -> bool:
+        path = self.path_of(module)
+        return path is not None and path.name == "__init__.py"
 
-    def prefilter_needles(self) -> Tuple[bytes, ...]:
-        """Bytes that let a file through the prefilter: names of project modules that may
-        provide a client (so `from shop.cio import client` passes without `customerio`)."""
-        self._scan()
-        return self._needles()
+    def provides_client(self, module: str, depth: int = 0) -> bool:
+        """May `module` hand out a client? It mentions customerio, declares a factory, or
+        imports (re-exports) a module that does."""
+        with self._lock:
+            known = self._providers.get(module)
+            if known is not None:
+                return known
+            if depth > self.MAX_REEXPORT_DEPTH:
+                return False
+            self._providers[module] = False  # an import cycle ends here
+            data = self._read(module)
+            found = data is not None and (
+                module in self._factory_modules
+                or b"customerio" in data
+                or any(self.provides_client(m, depth + 1) for m in self.imported_modules(data, module))
+            )
+            if found or depth == 0:  # a verdict cut short by depth is not final
+                self._providers[module] = found
+            else:
+                del self._providers[module]
+            return found
+
+    def _read(self, module: str) -> Optional[bytes]:
+        path = self.path_of(module)
+        try:
+            if path is None or path.stat().st_size > self.MAX_FILE_BYTES:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def imported_modules(self, data: bytes, importer: str) -> Set[str]:
+        """The project modules `data` imports (read from its bytes, nothing parsed). For
+        `from pkg import name`, pkg.name too, as it may be a submodule."""
+        found: Set[str] = set()
+        for statement in _import_statements(data):
+            match = _IMPORT.match(statement)
+            if match is None:
+                continue
+            source, names, plain = match.groups()
+            if plain is not None:
+                modules = [_first_word(n) for n in plain.split(b",")]
+            else:
+                base = self.absolute(source.decode("ascii"), importer)
+                modules = [base] if base else []
+                modules += [f"{base}.{n}" if base else n for n in
+                            (_first_word(n) for n in names.strip(b"()\\ \t\r\n").split(b",")) if n]  # fmt: skip
+            found.update(m for m in modules if m and self.path_of(m) is not None)
+        return found
+
+    def imports_a_provider(self, data: bytes, importer: str = "") -> bool:
+        """The prefilter's question for a file that does not mention customerio itself."""
+        if self.root is None and not self.factories:
+            return False
+        if any(f.rsplit(".", 1)[-1].encode() in data for f in self.factories):
+            return True
+        return self.root is not None and any(self.provides_client(m) for m in self.imported_modules(data, importer))
 
     # -- lookup -----------------------------------------------------------------------------
 
@@ -100,8 +148,10 @@ class ModuleIndex:
         """Resolve a relative qualified name (".cio.client") against the importing module."""
         if not qualname.startswith("."):
             return qualname
+        if not importer:
+            return ""  # a relative import outside any known package
         dots = len(qualname) - len(qualname.lstrip("."))
-        package = importer.split(".") if importer in self._packages else importer.split(".")[:-1]
+        package = importer.split(".") if self.is_package(importer) else importer.split(".")[:-1]
         if dots > 1:
             package = package[: len(package) - (dots - 1)]
         rest = qualname[dots:]
@@ -111,12 +161,11 @@ class ModuleIndex:
         """The SdkValue a project module gives `qualname` ("shop.cio.client"), or None."""
         from cio_lint.resolve import FACTORY, SdkValue
 
-        self._scan()
         qualname = self.absolute(qualname, importer)
         if qualname in self.factories:
             return SdkValue(FACTORY, None)  # returns a client; the method called says which
         module, _, name = qualname.rpartition(".")
-        if module not in self._candidates or not name:
+        if not module or not name or not self.provides_client(module):
             return None
         key = (module, name)
         if key in self._in_progress:
@@ -143,32 +192,51 @@ class ModuleIndex:
 
         from cio_lint.resolve import Resolver
 
+        data = self._read(module)
+        if data is None:
+            return None
         try:
-            tree = cst.parse_module(self._paths[module].read_bytes())
-            return Resolver(MetadataWrapper(tree, unsafe_skip_copy=True), self, module)
+            return Resolver(MetadataWrapper(cst.parse_module(data), unsafe_skip_copy=True), self, module)
         except Exception:  # unparseable (or too deep): it provides nothing; its own check says why
             return None
 
 
-def _python_files(root: Path, limit: int):
-    from cio_lint.config import DEFAULT_EXCLUDE
+def _import_statements(data: bytes):
+    """Each statement of `data` that may be an import: the line around every "import" (with
+    a parenthesized name list's following lines), comments dropped, split at semicolons.
+    Finding the word first keeps this at C speed; a regular expression over every position
+    of every file cost more than the rest of a run over files that never touch the SDK."""
+    pos = data.find(b"import")
+    while pos != -1:
+        start = data.rfind(b"\n", 0, pos) + 1
+        end = data.find(b"\n", pos)
+        end = len(data) if end == -1 else end
+        if data.find(b"(", start, end) != -1 and data.find(b")", start, end) == -1:
+            close = data.find(b")", end)
+            end = len(data) if close == -1 else close + 1
+        text = _COMMENT.sub(b"", data[start:end])
+        yield from text.split(b";")
+        pos = data.find(b"import", end)
 
-    count = 0
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not any(fnmatch.fnmatch(d, p) for p in DEFAULT_EXCLUDE)]
-        for name in filenames:
-            if name.endswith(".py"):
-                count += 1
-                if count > limit:
-                    return
-                yield Path(directory) / name
+
+_COMMENT = re.compile(rb"#[^\n]*")
+#: `import a.b as c, d` or `from .a import (b, c as d)`; a line in a string that reads like
+#: one only costs a lookup of a module that is not there.
+_IMPORT = re.compile(rb"\s*(?:from\s+(\.*[\w.]*)\s+import\s*(.*)|import\s+(.*))", re.S)
+
+
+def _first_word(text: bytes) -> str:
+    words = text.split()
+    return words[0].decode("ascii", "replace") if words else ""
 
 
 def _module_name(root: Path, path: Path) -> Tuple[str, bool]:
-    try:
-        parts = list(path.relative_to(root).with_suffix("").parts)
-    except ValueError:
+    """(dotted name, is a package) of `path` under `root` ("" when it is outside, or not
+    importable by that name). String operations: this runs for every file checked."""
+    prefix, where = os.path.join(str(root), ""), str(path)
+    if not where.startswith(prefix):
         return "", False
+    parts = os.path.splitext(where[len(prefix):])[0].split(os.sep)
     if parts and parts[0] == "src":
         parts = parts[1:]
     is_package = bool(parts) and parts[-1] == "__init__"
@@ -215,24 +283,38 @@ _cache: Dict[Tuple[Optional[Path], Optional[str], Tuple[str, ...]], Project] = {
 _lock = threading.Lock()
 
 
-_roots: Dict[str, Path] = {}
+#: directory -> the nearest directory at or above it with a project marker (None: none)
+_marked: Dict[str, Optional[str]] = {}
 
 
-def _root_for(path: Path, find_project_root) -> Path:
-    """find_project_root once per directory (bench/run.py: it was most of a no-SDK run)."""
+def _root_for(path: Path, is_project_root) -> Path:
+    """dependencies.find_project_root, answered once per directory: a directory's answer is
+    its own marker or its parent's answer (bench/run.py: it was most of a no-SDK run)."""
     where = os.path.abspath(path)
-    directory = where if os.path.isdir(where) else os.path.dirname(where)
-    root = _roots.get(directory)
-    if root is None:
-        root = _roots[directory] = find_project_root(Path(directory))
-    return root
+    start = where if os.path.isdir(where) else os.path.dirname(where)
+    walked, found, directory = [], None, start
+    while True:
+        if directory in _marked:
+            found = _marked[directory]
+            break
+        walked.append(directory)
+        if is_project_root(Path(directory)):
+            found = directory
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for directory in walked:
+        _marked[directory] = found
+    return Path(found or start)
 
 
 def project_for(path: Optional[Path], settings: Settings) -> Project:
     """The project `path` belongs to, built once per root and SDK-version setting."""
-    from cio_lint.dependencies import detect_sdk_version, find_project_root, is_project_root
+    from cio_lint.dependencies import detect_sdk_version, is_project_root
 
-    root = _root_for(path, find_project_root) if path is not None else None
+    root = _root_for(path, is_project_root) if path is not None else None
     key = (root, settings.sdk_version, settings.client_factories)
     with _lock:
         project = _cache.get(key)

@@ -53,7 +53,9 @@ _KEEP = 5  # a quote and the first 4 characters, as the finding's message shows 
 
 def _secret_ranges(findings: Sequence[Finding]) -> Dict[tuple, List[tuple]]:
     """(path, line) -> [(start, end)] 0-based column ranges that hold a reported secret."""
-    secret_codes = {r.CODE for r in rule_registry.ALL_RULES if r.REPORTS_SECRET}
+    if not findings:
+        return {}
+    secret_codes = {e.code for e in rule_registry.CATALOGUE if rule_registry.rule_class(e.code).REPORTS_SECRET}
     ranges: Dict[tuple, List[tuple]] = {}
     for f in findings:
         if f.code not in secret_codes:

@@ -274,12 +274,14 @@ def test_jobs_uses_worker_processes_and_gives_the_same_output(in_tmp, monkeypatc
     serial = cio_lint("check", "-j", "1", "--format", "json")
     pools = []
 
-    class CountingPool(cli_module.ProcessPoolExecutor):
+    import concurrent.futures
+
+    class CountingPool(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(kwargs.get("max_workers"))
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(cli_module, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)  # imported when used
     parallel = cio_lint("check", "-j", "2", "--format", "json")
     assert pools == [2]
     assert parallel.stdout == serial.stdout and parallel.stderr == serial.stderr

@@ -267,16 +267,41 @@ def test_a_file_without_customerio_never_imports_libcst_or_the_rules(tmp_path):
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-class NeedleIndex(ModuleIndex):
-    def prefilter_needles(self):
-        return (b"shop_clients",)
+def test_a_cli_run_over_files_without_customerio_never_imports_libcst_or_a_rule(tmp_path):
+    """Start-up is most of such a run (README "Performance"): the catalogue answers selection."""
+    code = textwrap.dedent("""
+        import sys
+        from cio_lint.cli import main
+        sys.argv = ["cio-lint", "check", "--statistics", sys.argv[1]]
+        try:
+            main()
+        except SystemExit as exit:
+            assert exit.code == 0, exit.code
+        loaded = sorted(m for m in sys.modules if m == "libcst" or m.startswith(("libcst.", "cio_lint.rules.")))
+        assert not loaded, loaded
+    """)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\ndependencies = ['customerio']\n")
+    (tmp_path / "app.py").write_text("import analytics\n\nanalytics.track('', 'Signed Up')\n")
+    (tmp_path / "util.py").write_text("from . import app\nimport os\n")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                            cwd=REPO, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
-def test_prefilter_lets_through_files_that_import_a_project_client_module():
-    project = Project(None, index=NeedleIndex())
-    assert engine.might_use_sdk(b"from shop_clients import cio\n", project)
+def test_prefilter_lets_through_files_that_import_a_project_client_module(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "clients.py").write_text("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n")
+    (tmp_path / "shop" / "api.py").write_text("from shop.clients import cio as client\n")  # a re-export
+    (tmp_path / "shop" / "other.py").write_text("x = 1\n")
+    project = Project(tmp_path, index=ModuleIndex(tmp_path))
+    assert engine.might_use_sdk(b"from shop.clients import cio\n", project)
+    assert engine.might_use_sdk(b"from shop import api\n", project)
+    assert engine.might_use_sdk(b"from . import clients\n", project, "shop.orders")
+    assert engine.might_use_sdk(b"import os; import shop.api as a\n", project)
     assert engine.might_use_sdk("import customerio\n")
     assert not engine.might_use_sdk(b"from shop import other\n", project)
+    assert not engine.might_use_sdk(b"from . import other\n", project, "shop.orders")
     assert not engine.might_use_sdk("import analytics  # Segment\n")
 
 

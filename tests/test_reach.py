@@ -386,7 +386,10 @@ def test_index_parses_only_candidate_modules(tmp_path, monkeypatch):
     assert index.lookup("shop.cio_client.client") is not None
     assert index.lookup("shop.unrelated.nothing") is None
     assert parsed == ["shop.cio_client"]
-    assert b"cio_client" in index.prefilter_needles()
+    assert index.imports_a_provider(b"from shop.cio_client import client\n")
+    assert index.imports_a_provider(b"from shop import cio_client\n")
+    assert index.imports_a_provider(b"from .cio_client import client\n", importer="shop.orders")
+    assert not index.imports_a_provider(b"from shop import unrelated\nimport os\n")
 
 
 def test_only_a_real_project_gets_a_module_index(tmp_path):

@@ -40,6 +40,16 @@ def test_invalid(rule, case):
         assert all(f.fix is None for f in findings), "a fix without an expected result"
 
 
+def test_the_catalogue_matches_the_rule_classes():
+    """Selection, noqa and reports read the catalogue without importing the rules."""
+    from cio_lint.rules import CATALOGUE
+
+    assert [(e.code, e.name, e.default_enabled) for e in CATALOGUE] == [
+        (r.CODE, r.NAME, r.DEFAULT_ENABLED) for r in ALL_RULES
+    ]
+    assert len({e.code for e in CATALOGUE}) == len({e.name for e in CATALOGUE}) == len(CATALOGUE)
+
+
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.CODE)
 def test_rule_metadata(rule):
     assert rule.CODE.startswith("CIO") and len(rule.CODE) == 6 and rule.CODE[3:].isdigit()

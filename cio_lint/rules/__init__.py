@@ -1,59 +1,88 @@
-"""The rule registry: every rule class, and selection by code, prefix or name."""
+"""The rule registry: the rule catalogue, and selection by code, prefix or name.
+
+The catalogue is plain data, so selecting rules, reading `# noqa` and rendering reports never
+import the rule modules, and with them LibCST: a run over files that never mention
+Customer.io imports neither (README "Performance"). Each rule class carries the same code,
+name and default; tests/test_rules.py keeps the two equal.
+"""
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Sequence, Type
+import importlib
+from typing import TYPE_CHECKING, Dict, Iterable, List, NamedTuple, Optional, Sequence, Type
 
-from cio_lint.rules.base import Invalid, Rule, Valid
-
-# One import per rule module; order is the catalogue's order.
-from cio_lint.rules.empty_identifier import EmptyIdentifier
-from cio_lint.rules.ms_timestamp import MsTimestamp
-from cio_lint.rules.datetime_offset import DatetimeOffset
-from cio_lint.rules.track_key_in_app_client import TrackKeyInAppClient
-from cio_lint.rules.app_key_in_track_client import AppKeyInTrackClient
-from cio_lint.rules.hardcoded_credential import HardcodedCredential
-from cio_lint.rules.region_mismatch import RegionMismatch
-from cio_lint.rules.region_string import RegionString
-from cio_lint.rules.host_region_conflict import HostRegionConflict
-from cio_lint.rules.cdp_unknown_setting import CdpUnknownSetting
-from cio_lint.rules.event_name_style import EventNameStyle
-from cio_lint.rules.unknown_event import UnknownEvent
-from cio_lint.rules.track_signature import TrackSignature
-from cio_lint.rules.unknown_sdk_name import UnknownSdkName
-from cio_lint.rules.unreachable_except import UnreachableExcept
-from cio_lint.rules.sdk_distribution_conflict import SdkDistributionConflict
+if TYPE_CHECKING:
+    from cio_lint.rules.base import Rule
 
 PARSE_ERROR_CODE = "CIO000"
 PARSE_ERROR_NAME = "parse-error"
 
-ALL_RULES: Sequence[Type[Rule]] = (
-    EmptyIdentifier,
-    MsTimestamp,
-    DatetimeOffset,
-    TrackKeyInAppClient,
-    AppKeyInTrackClient,
-    HardcodedCredential,
-    RegionMismatch,
-    RegionString,
-    HostRegionConflict,
-    CdpUnknownSetting,
-    EventNameStyle,
-    UnknownEvent,
-    TrackSignature,
-    UnknownSdkName,
-    UnreachableExcept,
-    SdkDistributionConflict,
+
+class Entry(NamedTuple):
+    code: str
+    name: str
+    default_enabled: bool
+    module: str  # under cio_lint.rules
+    cls: str
+
+
+#: Every rule, in the catalogue's order.
+CATALOGUE: Sequence[Entry] = (
+    Entry("CIO101", "empty-identifier", True, "empty_identifier", "EmptyIdentifier"),
+    Entry("CIO201", "ms-timestamp", True, "ms_timestamp", "MsTimestamp"),
+    Entry("CIO202", "datetime-offset", False, "datetime_offset", "DatetimeOffset"),
+    Entry("CIO301", "track-key-in-app-client", True, "track_key_in_app_client", "TrackKeyInAppClient"),
+    Entry("CIO302", "app-key-in-track-client", True, "app_key_in_track_client", "AppKeyInTrackClient"),
+    Entry("CIO303", "hardcoded-credential", True, "hardcoded_credential", "HardcodedCredential"),
+    Entry("CIO401", "region-mismatch", True, "region_mismatch", "RegionMismatch"),
+    Entry("CIO402", "region-string", True, "region_string", "RegionString"),
+    Entry("CIO403", "host-region-conflict", True, "host_region_conflict", "HostRegionConflict"),
+    Entry("CIO404", "cdp-unknown-setting", True, "cdp_unknown_setting", "CdpUnknownSetting"),
+    Entry("CIO501", "event-name-style", True, "event_name_style", "EventNameStyle"),
+    Entry("CIO502", "unknown-event", True, "unknown_event", "UnknownEvent"),
+    Entry("CIO601", "track-signature", True, "track_signature", "TrackSignature"),
+    Entry("CIO602", "unknown-sdk-name", True, "unknown_sdk_name", "UnknownSdkName"),
+    Entry("CIO603", "unreachable-except", True, "unreachable_except", "UnreachableExcept"),
+    Entry("CIO604", "sdk-distribution-conflict", True, "sdk_distribution_conflict", "SdkDistributionConflict"),
 )
 
-_BY_CODE: Dict[str, Type[Rule]] = {r.CODE: r for r in ALL_RULES}
-_BY_NAME: Dict[str, Type[Rule]] = {r.NAME: r for r in ALL_RULES}
-_NAME_BY_CODE = {PARSE_ERROR_CODE: PARSE_ERROR_NAME, **{r.CODE: r.NAME for r in ALL_RULES}}
+_ENTRY_BY_CODE: Dict[str, Entry] = {e.code: e for e in CATALOGUE}
+_CODE_BY_NAME: Dict[str, str] = {e.name: e.code for e in CATALOGUE}
+_NAME_BY_CODE = {PARSE_ERROR_CODE: PARSE_ERROR_NAME, **{e.code: e.name for e in CATALOGUE}}
+_classes: Dict[str, "Type[Rule]"] = {}
 
 
-def rule_for(selector: str) -> Optional[Type[Rule]]:
-    """A rule by its code ("CIO101") or name ("empty-identifier")."""
-    return _BY_CODE.get(selector.upper()) or _BY_NAME.get(selector.lower())
+def rule_class(code: str) -> "Type[Rule]":
+    """The class of the rule `code`, importing its module (and LibCST) on first use."""
+    cls = _classes.get(code)
+    if cls is None:
+        entry = _ENTRY_BY_CODE[code]
+        module = importlib.import_module(f"{__name__}.{entry.module}")
+        cls = _classes[code] = getattr(module, entry.cls)
+    return cls
+
+
+def __getattr__(name: str):
+    # ALL_RULES and the example types import the rule modules, so only on request.
+    if name == "ALL_RULES":
+        return tuple(rule_class(e.code) for e in CATALOGUE)
+    if name in ("Rule", "Valid", "Invalid"):
+        from cio_lint.rules import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def code_for(selector: str) -> Optional[str]:
+    """The code of a rule given its code ("CIO101") or name ("empty-identifier")."""
+    code = selector.upper()
+    return code if code in _ENTRY_BY_CODE else _CODE_BY_NAME.get(selector.lower())
+
+
+def rule_for(selector: str) -> "Optional[Type[Rule]]":
+    """A rule class by its code ("CIO101") or name ("empty-identifier")."""
+    code = code_for(selector)
+    return rule_class(code) if code else None
 
 
 def name_of(code: str) -> str:
@@ -63,7 +92,7 @@ def name_of(code: str) -> str:
 def is_known_selector(selector: str) -> bool:
     """A code, a code prefix ("CIO", "CIO2") or a rule name that matches something."""
     return _specificity(selector, PARSE_ERROR_CODE) > 0 or any(
-        _specificity(selector, r.CODE) > 0 for r in ALL_RULES
+        _specificity(selector, e.code) > 0 for e in CATALOGUE
     )
 
 
@@ -98,12 +127,18 @@ def enabled(code: str, default: bool, select: Sequence[str], ignore: Sequence[st
     return matches(code, ignore) < picked or matches(code, ignore) == 0
 
 
+def selected_codes(select: Sequence[str] = (), ignore: Sequence[str] = (),
+                   extend_select: Sequence[str] = ()) -> List[str]:  # fmt: skip
+    """The codes of the rules a selection enables, in catalogue order (imports no rule)."""
+    return [e.code for e in CATALOGUE if enabled(e.code, e.default_enabled, select, ignore, extend_select)]
+
+
 def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = (),
-                 extend_select: Sequence[str] = ()) -> List[Type[Rule]]:  # fmt: skip
-    return [r for r in ALL_RULES if enabled(r.CODE, r.DEFAULT_ENABLED, select, ignore, extend_select)]
+                 extend_select: Sequence[str] = ()) -> "List[Type[Rule]]":  # fmt: skip
+    return [rule_class(code) for code in selected_codes(select, ignore, extend_select)]
 
 
-__all__ = ["ALL_RULES", "Invalid", "Rule", "Valid", "rule_for", "select_rules", "name_of"]
+__all__ = ["ALL_RULES", "CATALOGUE", "Invalid", "Rule", "Valid", "rule_for", "select_rules", "name_of"]
 
 
 def rule_table_markdown() -> str:
@@ -114,7 +149,8 @@ def rule_table_markdown() -> str:
         f"| {PARSE_ERROR_CODE} | {PARSE_ERROR_NAME} | A file cannot be parsed or checked "
         "(syntax error, undecodable bytes, too deep); the message says why. | on | – |",
     ]
-    for rule in ALL_RULES:
+    for entry in CATALOGUE:
+        rule = rule_class(entry.code)
         summary = rule.summary().replace("|", "\\|")
         rows.append(
             f"| {rule.CODE} | {rule.NAME} | {summary} | {'on' if rule.DEFAULT_ENABLED else 'off'} "
