@@ -11,7 +11,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
 from cio_lint.finding import SAFE, Edit, Finding
 
@@ -46,8 +46,10 @@ def _span(starts: Sequence[int], edit: Edit, length: int) -> Tuple[int, int]:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits; an edit given twice (two fixes adding the same import)
+    is applied once."""
     starts = _offsets(text)
-    spans = sorted(((*_span(starts, e, len(text)), e.content) for e in edits), reverse=True)
+    spans = sorted({(*_span(starts, e, len(text)), e.content) for e in edits}, reverse=True)
     for start, end, content in spans:
         text = text[:start] + content + text[end:]
     return text
@@ -63,22 +65,28 @@ def _parses(text: str) -> bool:
         return False
 
 
+def _overlap(a: Tuple[int, int, str], b: Tuple[int, int, str]) -> bool:
+    (s, e, _), (ts, te, _) = a, b
+    return s < te and ts < e or s == e == ts == te  # two insertions at one place: order unknown
+
+
 def fix_text(text: str, findings: Sequence[Finding], unsafe: bool = False) -> FixResult:
     """Apply the wanted fixes of `findings` to `text`, skipping overlapping ones."""
     starts = _offsets(text)
     chosen: List[Finding] = []
     rejected: List[Finding] = []
-    taken: List[Tuple[int, int]] = []
+    taken: Set[Tuple[int, int, str]] = set()
     for finding in findings:
         if not wanted(finding, unsafe):
             continue
-        spans = [_span(starts, e, len(text)) for e in finding.fix.edits]
-        # Overlapping edits cannot both apply; a second run picks up what is left.
-        if any(s < te and ts < e or (s == e == ts == te) for s, e in spans for ts, te in taken):
+        spans = {(*_span(starts, e, len(text)), e.content) for e in finding.fix.edits}
+        # An edit another fix already makes (the same import) is shared, not a conflict.
+        # Overlapping edits cannot both apply; a second pass picks up what is left.
+        if any(_overlap(s, t) for s in spans - taken for t in taken):
             rejected.append(finding)
             continue
         chosen.append(finding)
-        taken.extend(spans)
+        taken |= spans
     if not chosen:
         return FixResult(text, [], rejected)
     fixed = apply_edits(text, [e for f in chosen for e in f.fix.edits])
