@@ -828,9 +828,10 @@ def per_file_ignored(path: str, settings: Settings) -> Callable[[Finding], bool]
 
 
 def _glob_match(path: PurePath, pattern: str) -> bool:
+    """flake8's reading: a pattern with a '/' matches the path relative to the config's
+    directory; one without matches the file's name (and, as ruff allows, the whole path)."""
     text = path.as_posix()
-    return (
-        fnmatch.fnmatch(text, pattern)
-        or fnmatch.fnmatch(text, f"*/{pattern}")
-        or fnmatch.fnmatch(path.name, pattern)
-    )
+    if "/" in pattern.rstrip("/"):
+        pattern = pattern[2:] if pattern.startswith("./") else pattern
+        return fnmatch.fnmatch(text, pattern.rstrip("/")) or fnmatch.fnmatch(text, pattern.rstrip("/") + "/*")
+    return fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern)

@@ -33,11 +33,13 @@ def test_per_file_ignores_are_relative_to_the_config_file(in_tmp, monkeypatch):
         "pyproject.toml": '[tool.cio-lint]\nper-file-ignores = { "tests/*" = ["CIO101"], '
                           '"legacy.py" = ["event-name-style"] }\n',
         "app.py": BAD, "tests/test_app.py": BAD, "legacy.py": BAD,
+        "src/tests/test_other.py": BAD,  # "tests/*" is relative to the config: not this one
     })  # fmt: skip
     expected = {
         ("app.py", 4, "CIO101"), ("app.py", 5, "CIO501"),
         ("tests/test_app.py", 5, "CIO501"),
         ("legacy.py", 4, "CIO101"),
+        ("src/tests/test_other.py", 4, "CIO101"), ("src/tests/test_other.py", 5, "CIO501"),
     }  # fmt: skip
     result = cio_lint("check", "proj")
     assert result.exit_code == 1
