@@ -313,21 +313,47 @@ def fast_visit(node, visitor) -> None:
     """`node.visit(visitor)` for a read-only CSTVisitor: the same calls in the same order
     (on_visit, on_visit_attribute / on_leave_attribute around every field, on_leave), without
     rebuilding every node on the way back up, which is what LibCST's `visit` does for
-    transformers and visitors alike (tests/test_engine.py records both and compares)."""
-    if not _straight(type(node)):
+    transformers and visitors alike (tests/test_engine.py records both and compares).
+    Children are visited by recursing here directly, and the attribute calls are skipped
+    where they are CSTVisitor's own lookups of a `visit_<Node>_<field>` the visitor lacks."""
+    kind = type(node)
+    if not _straight(kind):
         return _ORIGINAL_VISIT[0](node, visitor)
     if visitor.on_visit(node):
-        for field in _visit_order(type(node)):
-            visitor.on_visit_attribute(node, field)
+        hooked = _hooked_fields(type(visitor), kind)
+        for field in _visit_order(kind):
+            if hooked is None or field in hooked:
+                visitor.on_visit_attribute(node, field)
             value = getattr(node, field)
             if isinstance(value, (tuple, list)):
                 for child in value:
-                    child.visit(visitor)
+                    fast_visit(child, visitor)
             elif value is not None and hasattr(value, "_visit_and_replace_children"):
-                value.visit(visitor)
-            visitor.on_leave_attribute(node, field)
+                fast_visit(value, visitor)
+            if hooked is None or field in hooked:
+                visitor.on_leave_attribute(node, field)
     visitor.on_leave(node)
     return node
+
+
+_HOOKED: Dict[tuple, Optional[frozenset]] = {}
+
+
+def _hooked_fields(visitor_cls: type, node_cls: type) -> Optional[frozenset]:
+    """The fields of `node_cls` that `visitor_cls` has visit_/leave_<Node>_<field> hooks for,
+    or None (every field) when its on_visit_attribute / on_leave_attribute are its own."""
+    key = (visitor_cls, node_cls)
+    if key not in _HOOKED:
+        from libcst import CSTVisitor
+
+        own = visitor_cls.on_visit_attribute is not CSTVisitor.on_visit_attribute or \
+            visitor_cls.on_leave_attribute is not CSTVisitor.on_leave_attribute  # fmt: skip
+        name = node_cls.__name__
+        _HOOKED[key] = None if own else frozenset(
+            field for field in _visit_order(node_cls)
+            if hasattr(visitor_cls, f"visit_{name}_{field}") or hasattr(visitor_cls, f"leave_{name}_{field}")
+        )  # fmt: skip
+    return _HOOKED[key]
 
 
 _STRAIGHT: Dict[type, bool] = {}
@@ -413,6 +439,21 @@ def positions(wrapper: "MetadataWrapper") -> Mapping:
         return wrapper.resolve(PositionProvider)
 
 
+def scope_map(wrapper: "MetadataWrapper") -> Mapping:
+    """What `wrapper.resolve(ScopeProvider)` returns, from LibCST's own scope analysis, run
+    without the batched pass LibCST wraps it in: the provider's one hook is visit_Module,
+    so that pass lists its methods (inspect.getmembers) and then walks every node a second
+    time for nothing. Falls back to LibCST's way if its internals change (tests compare)."""
+    from libcst.metadata import ScopeProvider
+
+    provider = ScopeProvider()
+    if not isinstance(getattr(provider, "_computed", None), dict):
+        return wrapper.resolve(ScopeProvider)
+    with provider.resolve(wrapper):  # its dependency: expression contexts
+        provider.visit_Module(wrapper.module)
+    return provider._computed
+
+
 def _prime_resolver_metadata(wrapper: "MetadataWrapper") -> None:
     """Compute the resolver's metadata the cheap way and hand it to the wrapper's cache, where
     `wrapper.resolve()` finds it. LibCST keeps that cache in `wrapper._metadata`; if a
@@ -431,8 +472,10 @@ def _prime_resolver_metadata(wrapper: "MetadataWrapper") -> None:
         cache[ParentNodeProvider] = parent_map(wrapper.module)
     if ExpressionContextProvider not in cache and ScopeProvider not in cache:
         cache[ExpressionContextProvider] = expression_contexts(wrapper.module)
-    with _FastVisits():  # (already active under _check; kept for direct callers)
-        scopes = wrapper.resolve(ScopeProvider)
+    if ScopeProvider not in cache:
+        with _FastVisits():  # (already active under _check; kept for direct callers)
+            cache[ScopeProvider] = scope_map(wrapper)
+    scopes = cache[ScopeProvider]
     if QualifiedNameProvider not in cache:
         cache[QualifiedNameProvider] = QualifiedNames(scopes, cache[ParentNodeProvider], wrapper.module)
 
