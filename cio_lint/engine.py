@@ -443,15 +443,120 @@ def scope_map(wrapper: "MetadataWrapper") -> Mapping:
     """What `wrapper.resolve(ScopeProvider)` returns, from LibCST's own scope analysis, run
     without the batched pass LibCST wraps it in: the provider's one hook is visit_Module,
     so that pass lists its methods (inspect.getmembers) and then walks every node a second
-    time for nothing. Falls back to LibCST's way if its internals change (tests compare)."""
+    time for nothing. Accesses and assignments are linked lazily (`_lazy_links`). Falls
+    back to LibCST's way if its internals change (tests compare)."""
     from libcst.metadata import ScopeProvider
 
     provider = ScopeProvider()
-    if not isinstance(getattr(provider, "_computed", None), dict):
+    visitor_type = _lazy_links()
+    if visitor_type is None or not isinstance(getattr(provider, "_computed", None), dict):
         return wrapper.resolve(ScopeProvider)
     with provider.resolve(wrapper):  # its dependency: expression contexts
-        provider.visit_Module(wrapper.module)
+        visitor = visitor_type(provider)  # what ScopeProvider.visit_Module does, with it
+        wrapper.module.visit(visitor)
+        visitor.infer_accesses()
     return provider._computed
+
+
+_LAZY_LINKS: list = []
+
+
+def _lazy_links() -> Optional[type]:
+    """LibCST's ScopeVisitor, except that each access's `referents` and each assignment's
+    `references` are linked when first asked for, not all at the end of the analysis.
+    Linking them all is quadratic in a name assigned and read a thousand times in one scope
+    (scipy's _lebedev.py: 2.5 s of its 4 s); the resolver asks about a few dozen accesses
+    and nothing reads `references`. LibCST's own methods do the linking when asked, with the
+    same results, since the scopes no longer change once the analysis is over (tests compare).
+    None when LibCST's internals are not the ones this relies on."""
+    if not _LAZY_LINKS:
+        _LAZY_LINKS.append(_make_lazy_links())
+    return _LAZY_LINKS[0]
+
+
+def _make_lazy_links() -> Optional[type]:
+    from libcst.metadata import scope_provider as sp
+
+    if "_Access__assignments" not in getattr(sp.Access, "__slots__", ()):
+        return None
+
+    class LazyAccess(sp.Access):
+        __slots__ = ()
+
+        def record_assignments(self, name: str) -> None:
+            self._Access__assignments = _Unlinked(name)
+
+        @property
+        def referents(self):
+            unlinked = self._Access__assignments
+            if isinstance(unlinked, _Unlinked):
+                self._Access__assignments = set()
+                sp.Access.record_assignments(self, unlinked.name)
+            return sp.Access.referents.fget(self)
+
+    class LazyBuiltins(sp.BuiltinScope):
+        """LibCST makes a builtin's assignment when a name first resolves to it."""
+
+        def _resolve_scope_for_access(self, name, from_scope):
+            found = super()._resolve_scope_for_access(name, from_scope)
+            for assignment in found:
+                _lazy_assignment(assignment)
+            return found
+
+    class LazyLinks(sp.ScopeVisitor):
+        def infer_accesses(self) -> None:
+            deferred = getattr(self, "_ScopeVisitor__deferred_accesses", None)
+            top = self.scope.globals
+            if deferred is None or type(top.parent) is not sp.BuiltinScope:
+                return super().infer_accesses()
+            for item in deferred:
+                item.access.__class__ = LazyAccess
+            scopes = {id(scope): scope for scope in self.provider._computed.values() if scope is not None}
+            for scope in [*scopes.values(), top.parent]:
+                for assignment in scope.assignments:
+                    _lazy_assignment(assignment)
+            top.parent.__class__ = LazyBuiltins
+            top._cio_unlinked = []  # (assignment, accesses) for record_accesses, when asked
+            super().infer_accesses()
+
+    return LazyLinks
+
+
+class _Unlinked:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_LAZY_ASSIGNMENTS: Dict[type, type] = {}
+
+
+def _lazy_assignment(assignment) -> None:
+    """Give `assignment` a subclass of its class whose record_accesses waits for `references`."""
+    cls = type(assignment)
+    if cls in _LAZY_ASSIGNMENTS.values():
+        return
+    if cls not in _LAZY_ASSIGNMENTS:
+        _LAZY_ASSIGNMENTS[cls] = type(cls.__name__, (cls,), {"__module__": cls.__module__,
+                                      "record_accesses": _defer_accesses, "references": property(_references)})  # fmt: skip
+    assignment.__class__ = _LAZY_ASSIGNMENTS[cls]
+
+
+def _defer_accesses(assignment, accesses) -> None:
+    assignment.scope.globals._cio_unlinked.append((assignment, accesses))
+
+
+def _references(assignment):
+    """All the analysis's deferred links at once: linking one assignment can pass accesses
+    that precede it on to the assignments it shadows (LibCST's record_accesses)."""
+    from libcst.metadata.scope_provider import BaseAssignment
+
+    unlinked = assignment.scope.globals._cio_unlinked
+    while unlinked:
+        owner, accesses = unlinked.pop()
+        BaseAssignment.record_accesses(owner, accesses)
+    return BaseAssignment.references.fget(assignment)
 
 
 def _prime_resolver_metadata(wrapper: "MetadataWrapper") -> None:

@@ -65,3 +65,72 @@ def test_scope_map_is_what_the_wrapper_resolves(module):
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
     ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert shape(ours) == shape(theirs)
+
+
+SHADOWING = '''\
+import os, os.path as p
+x = 1
+def f():
+    print(x, len)  # read before the local assignment: LibCST links it to the module's x
+    x = 2
+    def g():
+        nonlocal x
+        x = 3
+        return len(x), p.join
+    len = 5
+class C:
+    y = x
+    def m(self):
+        global x
+        x = y
+        return [z for z in range(x) if z], (lambda q: q + x)
+'''
+
+
+def links(scopes, in_tree, references_first: bool):
+    """Every access with its referents and every assignment with its references, asked for
+    in either order. (Linking an access can create a builtin's assignment, as LibCST does
+    while it links: those are listed once everything is linked.)"""
+
+    def key(node):
+        return str(id(node)) if id(node) in in_tree else type(node).__name__
+
+    def name(assignment):
+        return (assignment.name, key(assignment.node) if hasattr(assignment, "node") else "builtin")
+
+    unique = {id(s): s for s in scopes.values() if s is not None}
+    every = [*unique.values(), *{id(s.globals.parent): s.globals.parent for s in unique.values()}.values()]
+    accesses = [a for scope in every for a in scope.accesses]
+    if references_first:
+        [a.references for scope in every for a in list(scope.assignments)]
+    [a.referents for a in accesses]
+    [a.references for scope in reversed(every) for a in list(scope.assignments)]  # builtins first
+    assignments = [a for scope in every for a in scope.assignments]
+    return (sorted((name(a), sorted(key(x.node) for x in a.references)) for a in assignments),
+            sorted((key(x.node), sorted(map(name, x.referents))) for x in accesses))
+
+
+@pytest.mark.parametrize("references_first", [False, True])
+@pytest.mark.parametrize("module", [cst.parse_module(SHADOWING)] + [m for _, m in PARSED],
+                         ids=["shadowing"] + IDS)  # fmt: skip
+def test_lazily_linked_accesses_and_assignments_are_libcsts(module, references_first):
+    in_tree = {id(node) for node in engine.parent_map(module)} | {id(module)}
+    theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    assert links(ours, in_tree, references_first) == links(theirs, in_tree, references_first)
+
+
+def test_a_builtin_first_reached_through_a_referent_has_libcsts_references():
+    """`len` is read before the function assigns it: its builtin is made while linking that
+    read, and the read is one of the builtin's references, asked for before anything else."""
+    module = cst.parse_module("def h():\n    n = len\n    len = 1\n")
+
+    def builtin_references(scopes):
+        read = module.body[0].body.body[0].body[0].value  # `len` in `n = len`
+        (access,) = scopes[read].accesses[read]
+        (builtin,) = [a for a in access.referents if not hasattr(a, "node")]
+        return [type(x.node).__name__ for x in builtin.references]
+
+    theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    assert builtin_references(ours) == builtin_references(theirs) == ["Name"]

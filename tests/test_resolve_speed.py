@@ -63,3 +63,25 @@ def test_tree_visits_grow_with_the_file_not_with_its_calls(monkeypatch):
         lint(source)
         per_node.append(len(visits) / node_count(source))
     assert per_node[1] <= per_node[0] * 1.1, per_node
+
+
+def test_links_between_reads_and_assignments_grow_with_the_file(monkeypatch):
+    """`v` is assigned and read 400 times in one scope: linking every read to every earlier
+    assignment (LibCST's scope analysis does it for all reads) is 80,000 links; the engine
+    links only the reads the resolver asks about."""
+    from libcst.metadata import scope_provider
+
+    linked = []
+    original = scope_provider.Access.record_assignments
+
+    def counted(access, name):
+        original(access, name)
+        linked.append(len(scope_provider.Access.referents.fget(access)))
+
+    monkeypatch.setattr(scope_provider.Access, "record_assignments", counted)
+    per_call = []
+    for calls in (20, 400):
+        linked.clear()
+        lint(lebedev_like(calls))
+        per_call.append(sum(linked) / calls)
+    assert per_call[1] <= per_call[0] * 1.2, per_call
