@@ -399,43 +399,109 @@ class _FastVisits:
         self._node.visit = self._original
 
 
-_LEAN_STATE: list = []
+_TOKEN_STATE: list = []
 
 
-def _lean_state_class():
-    if not _LEAN_STATE:
-        from libcst.metadata.position_provider import PositionProvidingCodegenState
+def _token_state_class():
+    if not _TOKEN_STATE:
+        from libcst._nodes.internal import CodegenState
 
-        class LeanPositions(PositionProvidingCodegenState):
-            """LibCST's position bookkeeping, without a regular-expression split of every
-            token to count newlines that almost no token contains."""
+        class TokenRanges(CodegenState):
+            """Code generation that notes where each node's code starts and ends as token
+            indexes, for `positions`: LibCST's position state builds two CodePositions and
+            a CodeRange for every node, and splits tokens on newlines as it goes."""
 
-            __slots__ = ()
+            __slots__ = ("ranges", "starts")
 
-            def _update_position(self, value: str) -> None:
-                if "\n" in value or "\r" in value:
-                    PositionProvidingCodegenState._update_position(self, value)
-                else:
-                    self.column += len(value)
+            def __init__(self, module) -> None:
+                super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+                self.ranges: Dict[object, tuple] = {}
+                self.starts: List[int] = []
 
-        _LEAN_STATE.append(LeanPositions)
-    return _LEAN_STATE[0]
+            def before_codegen(self, node) -> None:
+                self.starts.append(len(self.tokens))
+
+            def after_codegen(self, node) -> None:
+                start = self.starts.pop()
+                if node not in self.ranges:  # a syntactic range recorded inside wins
+                    self.ranges[node] = (start, len(self.tokens))
+
+            def record_syntactic_position(self, node, *, start_node=None, end_node=None):
+                return _SyntacticRange(self.ranges, self.tokens, node, start_node, end_node)
+
+            def pop_trailing_newline(self) -> None:
+                pass  # LibCST's positions still count the newline it drops from the code
+
+        _TOKEN_STATE.append(TokenRanges)
+    return _TOKEN_STATE[0]
+
+
+class _SyntacticRange:
+    """PositionProvidingCodegenState.record_syntactic_position, in token indexes."""
+
+    __slots__ = ("ranges", "tokens", "node", "start_node", "end_node", "start")
+
+    def __init__(self, ranges, tokens, node, start_node, end_node) -> None:
+        self.ranges, self.tokens, self.node = ranges, tokens, node
+        self.start_node, self.end_node = start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = len(self.tokens)
+
+    def __exit__(self, *exc) -> None:
+        start = self.ranges[self.start_node][0] if self.start_node is not None else self.start
+        end = self.ranges[self.end_node][1] if self.end_node is not None else len(self.tokens)
+        self.ranges[self.node] = (start, end)
+
+
+class _Positions(Mapping):
+    """node -> CodeRange, from the token ranges; lines and columns are counted once, the way
+    LibCST's position state counts them (a token's "\r\n", "\r" or "\n" ends a line)."""
+
+    def __init__(self, ranges: Dict[object, tuple], tokens: List[str]) -> None:
+        self._ranges, self._tokens = ranges, tokens
+        self._at: Optional[List[tuple]] = None
+
+    def _where(self) -> List[tuple]:
+        import re
+
+        line, column, where = 1, 0, [(1, 0)]
+        for token in self._tokens:
+            if "\n" in token or "\r" in token:
+                segments = re.split(r"\r\n?|\n", token)
+                line, column = line + len(segments) - 1, len(segments[-1])
+            else:
+                column += len(token)
+            where.append((line, column))
+        return where
+
+    def __getitem__(self, node):
+        from libcst._position import CodePosition, CodeRange
+
+        start, end = self._ranges[node]
+        if self._at is None:
+            self._at = self._where()
+        return CodeRange(CodePosition(*self._at[start]), CodePosition(*self._at[end]))
+
+    def __iter__(self):
+        return iter(self._ranges)
+
+    def __len__(self) -> int:
+        return len(self._ranges)
 
 
 def positions(wrapper: "MetadataWrapper") -> Mapping:
     """What `wrapper.resolve(PositionProvider)` returns (the syntactic range of every node),
-    about 40% cheaper: the same code generation pass with a leaner position state. Falls back
-    to LibCST's provider if its internals ever change (tests compare the two)."""
+    about 2x cheaper: the same code generation pass noting token indexes, turned into lines
+    and columns only for the nodes asked about. Falls back to LibCST's provider if its
+    internals ever change (tests compare the two)."""
     from libcst.metadata import PositionProvider
 
     try:
-        module = wrapper.module
-        provider = PositionProvider()
-        state = _lean_state_class()(default_indent=module.default_indent,
-                                    default_newline=module.default_newline, provider=provider)  # fmt: skip
-        module._codegen(state)
-        return provider._computed
-    except (AttributeError, TypeError):
+        state = _token_state_class()(wrapper.module)
+        wrapper.module._codegen(state)
+        return _Positions(state.ranges, state.tokens)
+    except (AttributeError, TypeError, ImportError):
         return wrapper.resolve(PositionProvider)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from cio_lint import engine
 from tests.test_engine import IDS, PARSED
@@ -134,3 +134,16 @@ def test_a_builtin_first_reached_through_a_referent_has_libcsts_references():
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
     ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert builtin_references(ours) == builtin_references(theirs) == ["Name"]
+
+
+@pytest.mark.parametrize("source", [
+    "", "\n", "# only a comment", "x = 1", "x = 1\r\ny = (2,\r\n     3)\r\n", "a = 1\rb = [2,\r 3]\r",
+    "s = '''one\r\ntwo\rthree\nfour'''\n", "if x:\n    y = 1\n  # dedented comment\nz = 2  # end",
+    "def f(\n    a, *, b=1,\n) -> int:\n    return (a\n            + b)\n\n\n", "x = 1 + \\\n    2\n\f\ny = 3\n",
+    "@d\nclass C(B):\n    '''doc'''\n    a: int = 1\n", "é = 'ü'; z = f'{é!r:>{10}}'\n",
+], ids=repr)  # fmt: skip
+def test_positions_from_token_ranges_are_libcsts(source):
+    """Line ends of every kind, in tokens and inside strings, and a file without a final one."""
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert dict(engine.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == dict(expected)
