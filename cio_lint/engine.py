@@ -161,25 +161,39 @@ def _child_fields(cls: type, _cache: Dict[type, tuple] = {}) -> tuple:  # noqa: 
     return names
 
 
+_KINDS: Dict[type, int] = {tuple: 2, list: 2, str: 0, type(None): 0}
+
+
+def _kind(cls: type) -> int:
+    """1 for a node class, 2 for a sequence, 0 for anything else: the walks below look this
+    up per value instead of `isinstance(value, CSTNode)`, which goes through ABCMeta's
+    Python-level check (CSTNode is an ABC) and was a tenth of an SDK file's time."""
+    kind = _KINDS.get(cls)
+    if kind is None:
+        from libcst import CSTNode
+
+        kind = _KINDS[cls] = 1 if issubclass(cls, CSTNode) else 0
+    return kind
+
+
 def parent_map(module: "cst.Module") -> Dict["cst.CSTNode", "cst.CSTNode"]:
     """Every node's parent (the Module has none): what LibCST's ParentNodeProvider computes,
     by a plain iterative walk over the nodes' fields instead of a visitor pass that rebuilds
     each node's children (about 15x faster; tests/test_engine_metadata.py keeps them equal)."""
-    from libcst import CSTNode
-
-    parents: Dict[CSTNode, CSTNode] = {}
+    parents: Dict[cst.CSTNode, cst.CSTNode] = {}
     stack = [module]
-    pop, push = stack.pop, stack.append
+    pop, push, kinds = stack.pop, stack.append, _KINDS
     while stack:
         node = pop()
-        for name in _child_fields(type(node)):
+        for name in _visit_order(type(node)):
             value = getattr(node, name)
-            if isinstance(value, CSTNode):
+            kind = kinds.get(type(value)) or _kind(type(value))
+            if kind == 1:
                 parents[value] = node
                 push(value)
-            elif isinstance(value, (tuple, list)):
+            elif kind == 2:
                 for child in value:
-                    if isinstance(child, CSTNode):
+                    if (kinds.get(type(child)) or _kind(type(child))) == 1:
                         parents[child] = node
                         push(child)
     return parents
@@ -197,14 +211,17 @@ def expression_contexts(module: "cst.Module") -> Dict["cst.CSTNode", object]:
     stack: List[tuple] = [(module, load)]
     push = stack.append
 
+    kinds = _KINDS
+
     def generic(node, ctx):
-        for name in _child_fields(type(node)):
+        for name in _visit_order(type(node)):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
+            kind = kinds.get(type(value)) or _kind(type(value))
+            if kind == 1:
                 push((value, ctx))
-            elif isinstance(value, (tuple, list)):
+            elif kind == 2:
                 for child in value:
-                    if isinstance(child, cst.CSTNode):
+                    if (kinds.get(type(child)) or _kind(type(child))) == 1:
                         push((child, ctx))
 
     while stack:
@@ -509,12 +526,12 @@ def scope_map(wrapper: "MetadataWrapper") -> Mapping:
     """What `wrapper.resolve(ScopeProvider)` returns, from LibCST's own scope analysis, run
     without the batched pass LibCST wraps it in: the provider's one hook is visit_Module,
     so that pass lists its methods (inspect.getmembers) and then walks every node a second
-    time for nothing. Accesses and assignments are linked lazily (`_lazy_links`). Falls
+    time for nothing. Accesses and assignments are linked lazily (`_scope_visitor`). Falls
     back to LibCST's way if its internals change (tests compare)."""
     from libcst.metadata import ScopeProvider
 
     provider = ScopeProvider()
-    visitor_type = _lazy_links()
+    visitor_type = _scope_visitor()
     if visitor_type is None or not isinstance(getattr(provider, "_computed", None), dict):
         return wrapper.resolve(ScopeProvider)
     with provider.resolve(wrapper):  # its dependency: expression contexts
@@ -524,23 +541,24 @@ def scope_map(wrapper: "MetadataWrapper") -> Mapping:
     return provider._computed
 
 
-_LAZY_LINKS: list = []
+_SCOPE_VISITOR: list = []
 
 
-def _lazy_links() -> Optional[type]:
+def _scope_visitor() -> Optional[type]:
     """LibCST's ScopeVisitor, except that each access's `referents` and each assignment's
-    `references` are linked when first asked for, not all at the end of the analysis.
+    `references` are linked when first asked for, not all at the end of the analysis (and
+    that its on_leave checks each node class once).
     Linking them all is quadratic in a name assigned and read a thousand times in one scope
     (scipy's _lebedev.py: 2.5 s of its 4 s); the resolver asks about a few dozen accesses
     and nothing reads `references`. LibCST's own methods do the linking when asked, with the
     same results, since the scopes no longer change once the analysis is over (tests compare).
     None when LibCST's internals are not the ones this relies on."""
-    if not _LAZY_LINKS:
-        _LAZY_LINKS.append(_make_lazy_links())
-    return _LAZY_LINKS[0]
+    if not _SCOPE_VISITOR:
+        _SCOPE_VISITOR.append(_make_scope_visitor())
+    return _SCOPE_VISITOR[0]
 
 
-def _make_lazy_links() -> Optional[type]:
+def _make_scope_visitor() -> Optional[type]:
     from libcst.metadata import scope_provider as sp
 
     if "_Access__assignments" not in getattr(sp.Access, "__slots__", ()):
@@ -569,7 +587,7 @@ def _make_lazy_links() -> Optional[type]:
                 _lazy_assignment(assignment)
             return found
 
-    class LazyLinks(sp.ScopeVisitor):
+    class LeanScopeVisitor(sp.ScopeVisitor):
         def infer_accesses(self) -> None:
             deferred = getattr(self, "_ScopeVisitor__deferred_accesses", None)
             top = self.scope.globals
@@ -585,7 +603,22 @@ def _make_lazy_links() -> Optional[type]:
             top._cio_unlinked = []  # (assignment, accesses) for record_accesses, when asked
             super().infer_accesses()
 
-    return LazyLinks
+    if isinstance(getattr(sp, "_ASSIGNMENT_LIKE_NODES", None), tuple):
+        assignment_like: Dict[type, bool] = {}
+
+        def on_leave(self, original_node) -> None:
+            """ScopeVisitor.on_leave, with its isinstance against a tuple of node classes
+            (ABCs: a Python-level check each) answered once per class."""
+            self.provider.set_metadata(original_node, self.scope)
+            cls = type(original_node)
+            if cls not in assignment_like:
+                assignment_like[cls] = issubclass(cls, sp._ASSIGNMENT_LIKE_NODES)
+            if assignment_like[cls]:
+                self.scope._assignment_count += 1
+            super(sp.ScopeVisitor, self).on_leave(original_node)
+
+        LeanScopeVisitor.on_leave = on_leave
+    return LeanScopeVisitor
 
 
 class _Unlinked:
@@ -721,11 +754,9 @@ def _visit_order(cls: type) -> tuple:
 def _walk(module, table: Dict[str, List[Callable]]) -> None:
     """Visit and leave every node in LibCST's order, iteratively (no Python recursion, and no
     node rebuilt per visit as `CSTNode.visit` does), calling the batched visit_/leave_ methods."""
-    from libcst import CSTNode
-
     hooks: Dict[type, tuple] = {}
     stack: List[tuple] = [(module, False)]
-    pop, push = stack.pop, stack.append
+    pop, push, kinds = stack.pop, stack.append, _KINDS
     while stack:
         node, leaving = pop()
         kind = type(node)
@@ -744,10 +775,11 @@ def _walk(module, table: Dict[str, List[Callable]]) -> None:
         children = []
         for field in found[2]:
             value = getattr(node, field)
-            if isinstance(value, CSTNode):
+            kind = kinds.get(type(value)) or _kind(type(value))
+            if kind == 1:
                 children.append(value)
-            elif isinstance(value, (tuple, list)):
-                children.extend(child for child in value if isinstance(child, CSTNode))
+            elif kind == 2:
+                children.extend(child for child in value if (kinds.get(type(child)) or _kind(type(child))) == 1)
         for child in reversed(children):
             push((child, False))
 
