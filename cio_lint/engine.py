@@ -161,18 +161,19 @@ def _child_fields(cls: type, _cache: Dict[type, tuple] = {}) -> tuple:  # noqa: 
     return names
 
 
-_KINDS: Dict[type, int] = {tuple: 2, list: 2, str: 0, type(None): 0}
+_KINDS: Dict[type, int] = {tuple: 2, list: 2, str: 3, type(None): 3}
 
 
 def _kind(cls: type) -> int:
-    """1 for a node class, 2 for a sequence, 0 for anything else: the walks below look this
-    up per value instead of `isinstance(value, CSTNode)`, which goes through ABCMeta's
-    Python-level check (CSTNode is an ABC) and was a tenth of an SDK file's time."""
+    """1 for a node class, 2 for a sequence, 3 for anything else (never 0, so that the walks
+    below can write `kinds.get(cls) or _kind(cls)`): they look this up per value instead of
+    `isinstance(value, CSTNode)`, which goes through ABCMeta's Python-level check (CSTNode
+    is an ABC) and was a tenth of an SDK file's time."""
     kind = _KINDS.get(cls)
     if kind is None:
         from libcst import CSTNode
 
-        kind = _KINDS[cls] = 1 if issubclass(cls, CSTNode) else 0
+        kind = _KINDS[cls] = 1 if issubclass(cls, CSTNode) else 3
     return kind
 
 
@@ -331,14 +332,14 @@ def fast_visit(node, visitor) -> None:
     (on_visit, on_visit_attribute / on_leave_attribute around every field, on_leave), without
     rebuilding every node on the way back up, which is what LibCST's `visit` does for
     transformers and visitors alike (tests/test_engine.py records both and compares).
-    Children are visited by recursing here directly, and the attribute calls are skipped
-    where they are CSTVisitor's own lookups of a `visit_<Node>_<field>` the visitor lacks."""
+    Children are visited by recursing here directly, and CSTVisitor's own lookups of a
+    `visit_<Node>` (and the like) are made once per visitor and node class (`_plan`)."""
     kind = type(node)
     if not _straight(kind):
         return _ORIGINAL_VISIT[0](node, visitor)
-    if visitor.on_visit(node):
-        hooked = _hooked_fields(type(visitor), kind)
-        for field in _visit_order(kind):
+    visit, leave, hooked, fields = _PLANS.get((type(visitor), kind)) or _plan(type(visitor), kind)
+    if visit(visitor, node):
+        for field in fields:
             if hooked is None or field in hooked:
                 visitor.on_visit_attribute(node, field)
             value = getattr(node, field)
@@ -349,8 +350,42 @@ def fast_visit(node, visitor) -> None:
                 fast_visit(value, visitor)
             if hooked is None or field in hooked:
                 visitor.on_leave_attribute(node, field)
-    visitor.on_leave(node)
+    leave(visitor, node)
     return node
+
+
+_PLANS: Dict[tuple, tuple] = {}
+
+
+def _plan(visitor_cls: type, node_cls: type) -> tuple:
+    """How fast_visit calls `visitor_cls`'s hooks on a `node_cls`: (on_visit, on_leave, fields
+    with attribute hooks or None for all, fields in order). Where on_visit / on_leave are
+    CSTVisitor's, which look up `visit_<Node>` / `leave_<Node>` on every call, the method
+    they would find is looked up here, and a no-op (LibCST's defaults) is not called."""
+    from libcst import CSTVisitor
+
+    name = node_cls.__name__
+    visit, leave = visitor_cls.on_visit, visitor_cls.on_leave
+    if visit is CSTVisitor.on_visit:
+        method = _hook(visitor_cls, "visit_" + name)
+        visit = _proceed if method is None else (lambda visitor, node: method(visitor, node) is not False)
+    if leave is CSTVisitor.on_leave:
+        leave = _hook(visitor_cls, "leave_" + name) or _ignore
+    plan = _PLANS[(visitor_cls, node_cls)] = (visit, leave, _hooked_fields(visitor_cls, node_cls), _visit_order(node_cls))
+    return plan
+
+
+def _hook(visitor_cls: type, name: str) -> Optional[Callable]:
+    method = getattr(visitor_cls, name, None)
+    return None if method is None or getattr(method, "_is_no_op", False) else method
+
+
+def _proceed(visitor, node) -> bool:
+    return True
+
+
+def _ignore(visitor, node) -> None:
+    pass
 
 
 _HOOKED: Dict[tuple, Optional[frozenset]] = {}
@@ -604,18 +639,21 @@ def _make_scope_visitor() -> Optional[type]:
             super().infer_accesses()
 
     if isinstance(getattr(sp, "_ASSIGNMENT_LIKE_NODES", None), tuple):
-        assignment_like: Dict[type, bool] = {}
+        assignment_like: Dict[tuple, tuple] = {}
 
         def on_leave(self, original_node) -> None:
             """ScopeVisitor.on_leave, with its isinstance against a tuple of node classes
             (ABCs: a Python-level check each) answered once per class."""
             self.provider.set_metadata(original_node, self.scope)
-            cls = type(original_node)
-            if cls not in assignment_like:
-                assignment_like[cls] = issubclass(cls, sp._ASSIGNMENT_LIKE_NODES)
-            if assignment_like[cls]:
+            key = (type(self), type(original_node))
+            if key not in assignment_like:  # and CSTVisitor.on_leave's lookup, once
+                assignment_like[key] = (issubclass(key[1], sp._ASSIGNMENT_LIKE_NODES),
+                                        _hook(key[0], "leave_" + key[1].__name__))  # fmt: skip
+            counts, leave = assignment_like[key]
+            if counts:
                 self.scope._assignment_count += 1
-            super(sp.ScopeVisitor, self).on_leave(original_node)
+            if leave is not None:
+                leave(self, original_node)
 
         LeanScopeVisitor.on_leave = on_leave
     return LeanScopeVisitor
