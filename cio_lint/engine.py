@@ -371,7 +371,14 @@ def _plan(visitor_cls: type, node_cls: type) -> tuple:
         visit = _proceed if method is None else (lambda visitor, node: method(visitor, node) is not False)
     if leave is CSTVisitor.on_leave:
         leave = _hook(visitor_cls, "leave_" + name) or _ignore
-    plan = _PLANS[(visitor_cls, node_cls)] = (visit, leave, _hooked_fields(visitor_cls, node_cls), _visit_order(node_cls))
+    hooked = None  # the fields with visit_/leave_<Node>_<field> hooks; None: all (its own)
+    if visitor_cls.on_visit_attribute is CSTVisitor.on_visit_attribute and \
+            visitor_cls.on_leave_attribute is CSTVisitor.on_leave_attribute:  # fmt: skip
+        hooked = frozenset(field for field in _visit_order(node_cls)
+                           if _hook(visitor_cls, f"visit_{name}_{field}") or _hook(visitor_cls, f"leave_{name}_{field}"))  # fmt: skip
+    if len(_PLANS) > 20000:  # visitor classes made per call would otherwise pile up here
+        _PLANS.clear()
+    plan = _PLANS[(visitor_cls, node_cls)] = (visit, leave, hooked, _visit_order(node_cls))
     return plan
 
 
@@ -386,26 +393,6 @@ def _proceed(visitor, node) -> bool:
 
 def _ignore(visitor, node) -> None:
     pass
-
-
-_HOOKED: Dict[tuple, Optional[frozenset]] = {}
-
-
-def _hooked_fields(visitor_cls: type, node_cls: type) -> Optional[frozenset]:
-    """The fields of `node_cls` that `visitor_cls` has visit_/leave_<Node>_<field> hooks for,
-    or None (every field) when its on_visit_attribute / on_leave_attribute are its own."""
-    key = (visitor_cls, node_cls)
-    if key not in _HOOKED:
-        from libcst import CSTVisitor
-
-        own = visitor_cls.on_visit_attribute is not CSTVisitor.on_visit_attribute or \
-            visitor_cls.on_leave_attribute is not CSTVisitor.on_leave_attribute  # fmt: skip
-        name = node_cls.__name__
-        _HOOKED[key] = None if own else frozenset(
-            field for field in _visit_order(node_cls)
-            if hasattr(visitor_cls, f"visit_{name}_{field}") or hasattr(visitor_cls, f"leave_{name}_{field}")
-        )  # fmt: skip
-    return _HOOKED[key]
 
 
 _STRAIGHT: Dict[type, bool] = {}
