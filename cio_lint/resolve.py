@@ -565,23 +565,28 @@ def _is_none(expr: cst.BaseExpression) -> bool:
 
 def _returns(node: cst.CSTNode) -> List[cst.Return]:
     """The return statements of a function body, not of functions or classes nested in it."""
-    found: List[cst.Return] = []
+    visitor = _Returns()
+    node.visit(visitor)
+    return visitor.found
 
-    class Returns(cst.CSTVisitor):
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            return False
 
-        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
-            return False
+class _Returns(cst.CSTVisitor):
+    # (one class for every search: the engine's fast visits plan per visitor class)
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: List[cst.Return] = []
 
-        def visit_Lambda(self, inner: cst.Lambda) -> bool:
-            return False
+    def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+        return False
 
-        def visit_Return(self, ret: cst.Return) -> None:
-            found.append(ret)
+    def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
+        return False
 
-    node.visit(Returns())
-    return found
+    def visit_Lambda(self, inner: cst.Lambda) -> bool:
+        return False
+
+    def visit_Return(self, ret: cst.Return) -> None:
+        self.found.append(ret)
 
 
 Member = Tuple[str, cst.CSTNode]
@@ -661,17 +666,21 @@ class _SelfAssignments(cst.CSTVisitor):
 
 def subscript_stores(module: cst.Module) -> Dict[str, List[cst.BaseExpression]]:
     """name -> values stored with `name[...] = value` anywhere in the module (one pass)."""
-    found: Dict[str, List[cst.BaseExpression]] = {}
+    visitor = _SubscriptStores()
+    module.visit(visitor)
+    return visitor.found
 
-    class Stores(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                t = target.target
-                if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name):
-                    found.setdefault(t.value.value, []).append(node.value)
 
-    module.visit(Stores())
-    return found
+class _SubscriptStores(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: Dict[str, List[cst.BaseExpression]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name):
+                self.found.setdefault(t.value.value, []).append(node.value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -91,6 +91,8 @@ class RegionString(Rule):
         Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region='eu')\n",
                 sdk_version="<1.1"),
     ]  # fmt: skip
+
+    _imports: Optional["_Imports"] = None  # the file's `import` aliases, on first use
 
     def visit_Call(self, node: cst.Call) -> None:
         call = self.resolver.sdk_call(node)
@@ -204,16 +206,24 @@ class RegionString(Rule):
         return (name, edit) if edit is not None else None
 
     def _module_aliases(self, module: str) -> List[str]:
-        """Names `import customerio [as x]` binds anywhere in the file."""
-        aliases: List[str] = []
+        """Names `import customerio [as x]` binds anywhere in the file (found by one walk of
+        the file, not one per finding)."""
+        if self._imports is None:
+            self._imports = _Imports()
+            self.context.module.visit(self._imports)
+        return self._imports.aliases.get(module, [])
 
-        class Imports(cst.CSTVisitor):
-            def visit_Import(self, node: cst.Import) -> None:
-                for alias in node.names:
-                    if isinstance(alias.name, cst.Name) and alias.name.value == module:
-                        bound = alias.asname.name if alias.asname is not None else alias.name
-                        if isinstance(bound, cst.Name):
-                            aliases.append(bound.value)
 
-        self.context.module.visit(Imports())
-        return aliases
+class _Imports(cst.CSTVisitor):
+    """module -> the names `import module [as name]` binds, for top-level module names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.aliases: Dict[str, List[str]] = {}
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if isinstance(alias.name, cst.Name):
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(bound, cst.Name):
+                    self.aliases.setdefault(alias.name.value, []).append(bound.value)
