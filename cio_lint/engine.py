@@ -335,8 +335,8 @@ def fast_visit(node, visitor) -> None:
     Children are visited by recursing here directly, and CSTVisitor's own lookups of a
     `visit_<Node>` (and the like) are made once per visitor and node class (`_plan`)."""
     kind = type(node)
-    if not _straight(kind):
-        return _ORIGINAL_VISIT[0](node, visitor)
+    if not _straight(kind):  # LibCST's own visit (its children come back here when patched)
+        return (_ORIGINAL_VISIT[0] if _ORIGINAL_VISIT else kind.visit)(node, visitor)
     visit, leave, hooked, fields = _PLANS.get((type(visitor), kind)) or _plan(type(visitor), kind)
     if visit(visitor, node):
         for field in fields:

@@ -3,11 +3,16 @@ each shortcut here is held to LibCST's own answer, like tests/test_engine.py doe
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from cio_lint import engine
+from tests.conftest import REPO
 from tests.test_engine import IDS, PARSED
 
 
@@ -147,3 +152,29 @@ def test_positions_from_token_ranges_are_libcsts(source):
     module = cst.parse_module(source)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     assert dict(engine.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == dict(expected)
+
+
+def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
+    """Called directly, before the engine ever patched CSTNode.visit (a fresh interpreter),
+    on nodes that keep LibCST's own visit (ImportFrom, f-string parts)."""
+    code = textwrap.dedent("""
+        import libcst as cst
+        from cio_lint import engine
+
+        class Count(cst.CSTVisitor):
+            def __init__(self):
+                super().__init__()
+                self.seen = []
+
+            def on_visit(self, node):
+                self.seen.append(type(node).__name__)
+                return True
+
+        module = cst.parse_module("from a import (b, c)\\nx = f'{y!r:>{w}}'\\n")
+        ours, theirs = Count(), Count()
+        engine.fast_visit(module, ours)
+        module.visit(theirs)
+        assert ours.seen == theirs.seen, (ours.seen, theirs.seen)
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 0, result.stderr
