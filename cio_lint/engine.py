@@ -568,8 +568,9 @@ _SCOPE_VISITOR: list = []
 
 def _scope_visitor() -> Optional[type]:
     """LibCST's ScopeVisitor, except that each access's `referents` and each assignment's
-    `references` are linked when first asked for, not all at the end of the analysis (and
-    that its on_leave checks each node class once).
+    `references` are linked when first asked for, not all at the end of the analysis, and
+    that its on_leave checks each node class once.
+
     Linking them all is quadratic in a name assigned and read a thousand times in one scope
     (scipy's _lebedev.py: 2.5 s of its 4 s); the resolver asks about a few dozen accesses
     and nothing reads `references`. LibCST's own methods do the linking when asked, with the
@@ -583,10 +584,50 @@ def _scope_visitor() -> Optional[type]:
 def _make_scope_visitor() -> Optional[type]:
     from libcst.metadata import scope_provider as sp
 
-    if "_Access__assignments" not in getattr(sp.Access, "__slots__", ()):
+    if "_Access__assignments" not in getattr(sp.Access, "__slots__", ()) or \
+            not isinstance(getattr(sp, "_ASSIGNMENT_LIKE_NODES", None), tuple):  # fmt: skip
         return None
+    lazy_access, lazy_builtins = _lazy_access_class(sp), _lazy_builtins_class(sp)
+    assignment_like: Dict[tuple, tuple] = {}
 
+    class LeanScopeVisitor(sp.ScopeVisitor):
+        def infer_accesses(self) -> None:
+            deferred = getattr(self, "_ScopeVisitor__deferred_accesses", None)
+            top = self.scope.globals
+            if deferred is None or type(top.parent) is not sp.BuiltinScope:
+                return super().infer_accesses()
+            for item in deferred:
+                item.access.__class__ = lazy_access
+            scopes = {id(scope): scope for scope in self.provider._computed.values() if scope is not None}
+            for scope in [*scopes.values(), top.parent]:
+                for assignment in scope.assignments:
+                    _lazy_assignment(assignment)
+            top.parent.__class__ = lazy_builtins
+            top._cio_unlinked = []  # (assignment, accesses) for record_accesses, when asked
+            super().infer_accesses()
+
+        def on_leave(self, original_node) -> None:
+            """ScopeVisitor.on_leave, with its isinstance against a tuple of node classes
+            (ABCs: a Python-level check each) and CSTVisitor.on_leave's lookup of a
+            leave_<Node> answered once per class."""
+            self.provider.set_metadata(original_node, self.scope)
+            key = (type(self), type(original_node))
+            if key not in assignment_like:
+                assignment_like[key] = (issubclass(key[1], sp._ASSIGNMENT_LIKE_NODES),
+                                        _hook(key[0], "leave_" + key[1].__name__))  # fmt: skip
+            counts, leave = assignment_like[key]
+            if counts:
+                self.scope._assignment_count += 1
+            if leave is not None:
+                leave(self, original_node)
+
+    return LeanScopeVisitor
+
+
+def _lazy_access_class(sp) -> type:
     class LazyAccess(sp.Access):
+        """record_assignments notes the name; `referents` links on first use."""
+
         __slots__ = ()
 
         def record_assignments(self, name: str) -> None:
@@ -600,8 +641,13 @@ def _make_scope_visitor() -> Optional[type]:
                 sp.Access.record_assignments(self, unlinked.name)
             return sp.Access.referents.fget(self)
 
+    return LazyAccess
+
+
+def _lazy_builtins_class(sp) -> type:
     class LazyBuiltins(sp.BuiltinScope):
-        """LibCST makes a builtin's assignment when a name first resolves to it."""
+        """LibCST makes a builtin's assignment when a name first resolves to it, which may
+        now be after the analysis: that one links lazily too."""
 
         def _resolve_scope_for_access(self, name, from_scope):
             found = super()._resolve_scope_for_access(name, from_scope)
@@ -609,41 +655,7 @@ def _make_scope_visitor() -> Optional[type]:
                 _lazy_assignment(assignment)
             return found
 
-    class LeanScopeVisitor(sp.ScopeVisitor):
-        def infer_accesses(self) -> None:
-            deferred = getattr(self, "_ScopeVisitor__deferred_accesses", None)
-            top = self.scope.globals
-            if deferred is None or type(top.parent) is not sp.BuiltinScope:
-                return super().infer_accesses()
-            for item in deferred:
-                item.access.__class__ = LazyAccess
-            scopes = {id(scope): scope for scope in self.provider._computed.values() if scope is not None}
-            for scope in [*scopes.values(), top.parent]:
-                for assignment in scope.assignments:
-                    _lazy_assignment(assignment)
-            top.parent.__class__ = LazyBuiltins
-            top._cio_unlinked = []  # (assignment, accesses) for record_accesses, when asked
-            super().infer_accesses()
-
-    if isinstance(getattr(sp, "_ASSIGNMENT_LIKE_NODES", None), tuple):
-        assignment_like: Dict[tuple, tuple] = {}
-
-        def on_leave(self, original_node) -> None:
-            """ScopeVisitor.on_leave, with its isinstance against a tuple of node classes
-            (ABCs: a Python-level check each) answered once per class."""
-            self.provider.set_metadata(original_node, self.scope)
-            key = (type(self), type(original_node))
-            if key not in assignment_like:  # and CSTVisitor.on_leave's lookup, once
-                assignment_like[key] = (issubclass(key[1], sp._ASSIGNMENT_LIKE_NODES),
-                                        _hook(key[0], "leave_" + key[1].__name__))  # fmt: skip
-            counts, leave = assignment_like[key]
-            if counts:
-                self.scope._assignment_count += 1
-            if leave is not None:
-                leave(self, original_node)
-
-        LeanScopeVisitor.on_leave = on_leave
-    return LeanScopeVisitor
+    return LazyBuiltins
 
 
 class _Unlinked:
