@@ -180,7 +180,7 @@ def _kind(cls: type) -> int:
 def parent_map(module: "cst.Module") -> Dict["cst.CSTNode", "cst.CSTNode"]:
     """Every node's parent (the Module has none): what LibCST's ParentNodeProvider computes,
     by a plain iterative walk over the nodes' fields instead of a visitor pass that rebuilds
-    each node's children (about 15x faster; tests/test_engine_metadata.py keeps them equal)."""
+    each node's children (about 15x faster; tests/test_engine.py keeps them equal)."""
     parents: Dict[cst.CSTNode, cst.CSTNode] = {}
     stack = [module]
     pop, push, kinds = stack.pop, stack.append, _KINDS
