@@ -26,18 +26,41 @@ from cio_lint.config import (
     load_settings,
     settings_from_mapping,
 )
-from cio_lint.engine import lint_bytes, noqa_filter, per_file_ignored
+from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
 from cio_lint.finding import Finding
 from cio_lint.fix import decode_source, fix_text, wanted, write_atomically
 from cio_lint.project import project_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-#: --jobs N uses processes only when each worker gets at least this many files; below that,
-#: starting the workers costs more than it saves.
+#: --jobs N uses processes only when each worker gets at least this many files that pass the
+#: prefilter; below that, starting the workers costs more than it saves.
 FILES_PER_JOB = 4
+#: --jobs auto (the default) asks more: a worker's start-up (LibCST's import, ~0.15 s) must be
+#: paid for by files at ~10 ms each (bench/run.py).
+FILES_PER_AUTO_JOB = 16
 #: --fix re-lints and fixes again until nothing changes (fixes that overlapped in one pass
 #: apply in the next), at most this many passes, so that a second run finds nothing to fix.
 MAX_FIX_PASSES = 10
+
+
+JOBS_AUTO = 0
+
+
+class JobsParam(click.ParamType):
+    """--jobs: a positive number, or "auto" (JOBS_AUTO)."""
+
+    name = "jobs"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or value != "auto":
+            try:
+                number = int(value)
+            except ValueError:
+                self.fail(f"{value!r} is neither a number nor 'auto'", param, ctx)
+            if number < 1:
+                self.fail(f"{value} is not at least 1", param, ctx)
+            return number
+        return JOBS_AUTO
 
 
 class UsageError(Exception):
@@ -214,13 +237,19 @@ def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: O
 
 def check_path(path: Path, settings: Settings) -> Checked:
     shown = _display(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return Checked(path, shown, b"", [_unreadable(shown, "is a directory")], path)
-    except OSError as exc:
-        return Checked(path, shown, b"", [_unreadable(shown, f"cannot read: {exc.strerror or exc}")], path)
+    data, unreadable = _read(path, shown)
+    if unreadable is not None:
+        return unreadable
     return Checked(path, shown, data, check_bytes(data, shown, settings, path), path)
+
+
+def _read(path: Path, shown: str) -> Tuple[bytes, Optional[Checked]]:
+    try:
+        return path.read_bytes(), None
+    except IsADirectoryError:
+        return b"", Checked(path, shown, b"", [_unreadable(shown, "is a directory")], path)
+    except OSError as exc:
+        return b"", Checked(path, shown, b"", [_unreadable(shown, f"cannot read: {exc.strerror or exc}")], path)
 
 
 def _unreadable(shown: str, reason: str) -> Finding:
@@ -269,8 +298,8 @@ def _codes_option(name: str, help_text: str):
 @click.option("--sdk-version", default=None, metavar="SPEC",
               help="The customerio version or range (overrides detection).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Check files in this many processes.")
+@click.option("--jobs", "-j", type=JobsParam(), default="auto", show_default=True, metavar="N|auto",
+              help="Check files in this many processes; auto: one per core, when enough files use the SDK.")
 def check(paths, select, ignore, extend_select, output_format, output_file, fix, unsafe_fixes,
           diff, statistics, show_source, exit_zero, config_file, isolated, stdin_filename,
           force_exclude, color, region, sdk_version, quiet, jobs) -> None:  # fmt: skip
@@ -410,37 +439,74 @@ def _dependency_findings(results: List[Checked], source: SettingsSource) -> List
 
 
 def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:
-    workers = min(jobs, len(files) // FILES_PER_JOB)
+    """Check `files` in order. With more than one job, this process reads every file and
+    applies the byte prefilter (most files stop there), and only the files that may use the
+    SDK are shared among worker processes, when there are enough of them to pay for it."""
+    if jobs == 1:
+        results = [check_path(path, source.for_path(path)) for path in files]
+        for checked in results:
+            if not checked.findings:
+                checked.data = b""  # only files with findings need their bytes
+        return results
+    results = []
+    pending: List[int] = []  # indexes of the files that pass the prefilter
+    for path in files:
+        shown = _display(path)
+        data, unreadable = _read(path, shown)
+        if unreadable is not None:
+            results.append(unreadable)
+            continue
+        project = project_for(path, source.for_path(path))
+        if not might_use_sdk(data, project, project.module_name(path)):
+            data = b""  # only files with findings need their bytes (fixes, --show-source)
+        else:
+            pending.append(len(results))
+        results.append(Checked(path, shown, data, [], path))
+    if jobs == JOBS_AUTO:
+        workers = min(_cpu_count(), len(pending) // FILES_PER_AUTO_JOB)
+    else:
+        workers = min(jobs, len(pending) // FILES_PER_JOB)
     if workers <= 1:
-        return [check_path(path, source.for_path(path)) for path in files]
-    # Contiguous chunks keep each worker's project cache warm; map() keeps the order, and the
-    # findings are sorted afterwards, so the output is the same as with -j1.
+        for i in pending:
+            r = results[i]
+            r.findings = check_bytes(r.data, r.shown, source.for_path(r.path), r.path)
+        return results
     from concurrent.futures import ProcessPoolExecutor  # only when it pays (start-up time)
 
-    size = -(-len(files) // (workers * 4))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    # Contiguous chunks keep each worker's project cache warm; map() keeps the order, and the
+    # findings are sorted afterwards, so the output is the same as with -j1.
+    size = -(-len(pending) // (workers * 4))
+    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    jobs_args = [(source.args(), [(results[i].path, results[i].shown, results[i].data) for i in chunk])
+                 for chunk in chunks]  # fmt: skip
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = pool.map(_check_chunk, [(source.args(), chunk) for chunk in chunks])
-        return [checked for part in parts for checked in part]
+        for chunk, findings in zip(chunks, pool.map(_check_chunk, jobs_args)):
+            for i, found in zip(chunk, findings):
+                results[i].findings = found
+                if not found:
+                    results[i].data = b""
+    return results
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 _worker_sources: Dict[tuple, SettingsSource] = {}
 
 
-def _check_chunk(job) -> List[Checked]:
-    """In a worker process: check some files with settings rebuilt from the parent's args."""
+def _check_chunk(job) -> List[List[Finding]]:
+    """In a worker process: the findings of some files, with settings rebuilt from the
+    parent's args."""
     (config_file, isolated, overrides), files = job
     key = (config_file, isolated, tuple(sorted(overrides.items())))
     source = _worker_sources.get(key)
     if source is None:
         source = _worker_sources[key] = SettingsSource(config_file, isolated, overrides)
-    out = []
-    for path in files:
-        checked = check_path(path, source.for_path(path))
-        if not checked.findings:
-            checked.data = b""  # only files with findings need their bytes (fixes, --show-source)
-        out.append(checked)
-    return out
+    return [check_bytes(data, shown, source.for_path(path), path) for path, shown, data in files]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -296,6 +296,40 @@ def test_jobs_uses_worker_processes_and_gives_the_same_output(in_tmp, monkeypatc
     assert pools == []
 
 
+def _counting_pools(monkeypatch):
+    import concurrent.futures
+
+    pools = []
+
+    class CountingPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)
+    return pools
+
+
+def test_jobs_auto_starts_workers_only_for_enough_files_that_use_the_sdk(in_tmp, monkeypatch):
+    _many_files(in_tmp, count=40)
+    write(in_tmp, {f"plain/mod{i}.py": "import json\n" for i in range(200)})
+    serial = cio_lint("check", "-j", "1", "--format", "json")
+    pools = _counting_pools(monkeypatch)
+    monkeypatch.setattr(cli_module, "_cpu_count", lambda: 2)
+    auto = cio_lint("check", "--format", "json")  # the default is auto
+    assert pools == [2]  # 40 SDK files: 2 workers of 16 or more (the 200 others stay here)
+    assert auto.stdout == serial.stdout and auto.exit_code == serial.exit_code == 1
+    pools.clear()
+    assert cio_lint("check", "plain", "pkg0").exit_code == 1  # 14 SDK files: not worth a worker
+    assert pools == []
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_jobs_must_be_a_positive_number_or_auto(in_tmp, value):
+    result = cio_lint("check", "--jobs", value)
+    assert result.exit_code == 2 and "--jobs" in result.stderr, result.stderr
+
+
 def test_jobs_through_the_entry_point(tmp_path):
     _many_files(tmp_path)
     serial = cio_lint_process("check", "-j", "1", "--show-source", cwd=tmp_path)
