@@ -117,6 +117,10 @@ class FileContext:
         body = self.module.body
         if any(name == a.name for a in _module_scope_assignments(self.resolver, name)):
             return None
+        existing = self._plain_import_from(module)
+        if existing is not None:  # from customerio import CustomerIO -> ..., Regions
+            end = self.position(existing.names[-1]).end
+            return Edit(end.line, end.column + 1, end.line, end.column + 1, f", {name}")
         last_import = None
         for index, stmt in enumerate(body):
             if isinstance(stmt, cst.SimpleStatementLine) and all(
@@ -132,6 +136,36 @@ class FileContext:
             return Edit(1, 1, 1, 1, statement + newline)
         end = self.position(last_import).end
         return Edit(end.line + 1, 1, end.line + 1, 1, statement + newline)
+
+
+    def _plain_import_from(self, module: str) -> Optional["cst.ImportFrom"]:
+        """A top-level `from <module> import a, b` a name can be appended to: absolute, no
+        parentheses, no star, no trailing comma, on one line, in the module's first lines."""
+        import libcst as cst
+
+        for stmt in self.module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and not small.relative
+                    and small.lpar is None
+                    and isinstance(small.names, (list, tuple))
+                    and small.module is not None
+                    and _dotted(small.module) == module
+                    and isinstance(small.names[-1].comma, cst.MaybeSentinel)
+                ):
+                    return small
+        return None
+
+
+def _dotted(node) -> str:
+    import libcst as cst
+
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
 
 
 def _module_scope_assignments(resolver: "Resolver", name: str):

@@ -24,8 +24,7 @@ cio = CustomerIO("site", "key", region="eu")
 cio.track("u1", "SignedUp")
 '''
 SAFE_FIXED = '''\
-from customerio import CustomerIO
-from customerio import Regions
+from customerio import CustomerIO, Regions
 
 cio = CustomerIO("site", "key", region=Regions.EU)
 cio.track("u1", "SignedUp")
@@ -101,7 +100,7 @@ def test_fix_keeps_bom_line_endings_encoding_and_mode(in_tmp, kind):
     assert data == expected.encode(encoding)
     assert data.startswith(b"\xef\xbb\xbf") is (kind == "bom")
     if kind == "crlf":
-        assert data.count(b"\r\n") == data.count(b"\n") == 5
+        assert data.count(b"\r\n") == data.count(b"\n") == 4
     assert stat.S_IMODE(app.stat().st_mode) == mode
     assert "Fixed 2 findings." in result.stderr
     assert cio_lint("check", "--diff", "--unsafe-fixes").exit_code == 0  # nothing left to do
@@ -111,7 +110,7 @@ def test_fix_keeps_bom_line_endings_encoding_and_mode(in_tmp, kind):
 def test_fix_on_stdin_prints_the_fixed_source_and_reports_on_stderr(in_tmp):
     result = cio_lint("check", "--fix", "--stdin-filename", "app.py", "-", input=SOURCE + 'cio.identify(id="")\n')
     assert result.stdout == SAFE_FIXED + 'cio.identify(id="")\n'
-    assert "app.py:5:17: CIO501" in result.stderr and "app.py:6:17: CIO101" in result.stderr
+    assert "app.py:4:17: CIO501" in result.stderr and "app.py:5:17: CIO101" in result.stderr
     assert result.exit_code == 1
     clean = cio_lint("check", "--fix", "--unsafe-fixes", "-", input=SOURCE)
     assert clean.stdout == ALL_FIXED and clean.exit_code == 0

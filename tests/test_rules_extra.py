@@ -34,8 +34,7 @@ def test_region_fixes_share_the_import_they_both_add():
     result = fix_text(source, findings)  # one pass: the shared import edit is no conflict
     assert (len(result.applied), result.rejected) == (2, [])
     text = result.text
-    assert text == ("from customerio import CustomerIO\n"
-                    "from customerio import Regions\n"
+    assert text == ("from customerio import CustomerIO, Regions\n"
                     "a = CustomerIO('s', 'k', region=Regions.EU)\n"
                     "b = CustomerIO('s', 'k', region=Regions.US)\n")  # fmt: skip
     assert only("CIO402", text) == []

@@ -50,7 +50,8 @@ class RegionString(Rule):
     ## Fix safety
     Safe for the strings `"us"` and `"eu"` (any case) written at the call: they become
     `Regions.US` / `Regions.EU` (or `customerio.Regions.EU` where the module is imported as
-    `customerio`), and `from customerio import Regions` is added when needed. The code could
+    `customerio`), and `Regions` is imported when needed (added to an existing
+    `from customerio import ...` line, else on a line of its own). The code could
     only raise before, so no working behaviour changes. Other values get no fix.
     """
 
@@ -74,7 +75,11 @@ class RegionString(Rule):
     ]
     INVALID = [
         Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k', region='eu')\n",
-                fixed="from customerio import CustomerIO\nfrom customerio import Regions\n"
+                fixed="from customerio import CustomerIO, Regions\n"
+                      "cio = CustomerIO('s', 'k', region=Regions.EU)\n"),
+        # an import in parentheses is left as it is: the fix adds its own line
+        Invalid("from customerio import (CustomerIO)\ncio = CustomerIO('s', 'k', region='eu')\n",
+                fixed="from customerio import (CustomerIO)\nfrom customerio import Regions\n"
                       "cio = CustomerIO('s', 'k', region=Regions.EU)\n"),
         Invalid("from customerio import CustomerIO, Regions\ncio = CustomerIO('s', 'k', None, \"US\")\n",
                 fixed="from customerio import CustomerIO, Regions\ncio = CustomerIO('s', 'k', None, Regions.US)\n"),
