@@ -11,7 +11,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
-from cio_lint import engine
+from cio_lint import metadata
 from tests.conftest import REPO
 from tests.test_engine import IDS, PARSED
 
@@ -50,7 +50,7 @@ class FieldHooks(cst.CSTVisitor):
 def test_fast_visit_calls_the_field_hooks_libcsts_visit_calls(module):
     theirs, ours = FieldHooks(), FieldHooks()
     module.visit(theirs)
-    with engine._FastVisits():
+    with metadata.FastVisits():
         module.visit(ours)
     assert ours.events == theirs.events
     if module is PARSED[0][1]:  # the kitchen sink has one of each
@@ -60,7 +60,7 @@ def test_fast_visit_calls_the_field_hooks_libcsts_visit_calls(module):
 @pytest.mark.parametrize("module", [m for _, m in PARSED], ids=IDS)
 def test_scope_map_is_what_the_wrapper_resolves(module):
     """The scope analysis run without LibCST's batched pass: the same scope for every node."""
-    in_tree = {id(node) for node in engine.parent_map(module)} | {id(module)}
+    in_tree = {id(node) for node in metadata.parent_map(module)} | {id(module)}
 
     def shape(scopes):  # nodes parsed from string annotations are new objects on every run
         numbering = {}
@@ -68,7 +68,7 @@ def test_scope_map_is_what_the_wrapper_resolves(module):
                        numbering.setdefault(id(scope), len(numbering))) for node, scope in scopes.items())  # fmt: skip
 
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    ours = metadata.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert shape(ours) == shape(theirs)
 
 
@@ -119,9 +119,9 @@ def links(scopes, in_tree, references_first: bool):
 @pytest.mark.parametrize("module", [cst.parse_module(SHADOWING)] + [m for _, m in PARSED],
                          ids=["shadowing"] + IDS)  # fmt: skip
 def test_lazily_linked_accesses_and_assignments_are_libcsts(module, references_first):
-    in_tree = {id(node) for node in engine.parent_map(module)} | {id(module)}
+    in_tree = {id(node) for node in metadata.parent_map(module)} | {id(module)}
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    ours = metadata.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert links(ours, in_tree, references_first) == links(theirs, in_tree, references_first)
 
 
@@ -137,7 +137,7 @@ def test_a_builtin_first_reached_through_a_referent_has_libcsts_references():
         return [type(x.node).__name__ for x in builtin.references]
 
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    ours = engine.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    ours = metadata.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert builtin_references(ours) == builtin_references(theirs) == ["Name"]
 
 
@@ -151,7 +151,7 @@ def test_positions_from_token_ranges_are_libcsts(source):
     """Line ends of every kind, in tokens and inside strings, and a file without a final one."""
     module = cst.parse_module(source)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    assert dict(engine.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == dict(expected)
+    assert dict(metadata.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == dict(expected)
 
 
 def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
@@ -159,7 +159,7 @@ def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
     on nodes that keep LibCST's own visit (ImportFrom, f-string parts)."""
     code = textwrap.dedent("""
         import libcst as cst
-        from cio_lint import engine
+        from cio_lint import metadata
 
         class Count(cst.CSTVisitor):
             def __init__(self):
@@ -172,7 +172,7 @@ def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
 
         module = cst.parse_module("from a import (b, c)\\nx = f'{y!r:>{w}}'\\n")
         ours, theirs = Count(), Count()
-        engine.fast_visit(module, ours)
+        metadata.fast_visit(module, ours)
         module.visit(theirs)
         assert ours.seen == theirs.seen, (ours.seen, theirs.seen)
     """)
