@@ -152,6 +152,8 @@ class ModuleIndex:
             return ""  # a relative import outside any known package
         dots = len(qualname) - len(qualname.lstrip("."))
         package = importer.split(".") if self.is_package(importer) else importer.split(".")[:-1]
+        if dots - 1 >= len(package):
+            return ""  # beyond the top-level package: Python raises ImportError
         if dots > 1:
             package = package[: len(package) - (dots - 1)]
         rest = qualname[dots:]

@@ -129,3 +129,36 @@ def test_random_lines_shuffled_and_duplicated():
 
 def test_all_rules_are_enabled_in_the_fuzz_settings():
     assert rule_registry.select_rules(ALL.select, ALL.ignore, ALL.extend_select) == list(rule_registry.ALL_RULES)
+
+
+@pytest.fixture(scope="module")
+def shop_index(tmp_path_factory):
+    from cio_lint.project import ModuleIndex
+
+    root = tmp_path_factory.mktemp("shop_project")
+    (root / "shop" / "deep").mkdir(parents=True)
+    for name in ("shop/__init__.py", "shop/deep/__init__.py", "shop/other.py"):
+        (root / name).write_text("x = 1\n")
+    (root / "shop" / "cio.py").write_text("from customerio import CustomerIO\nclient = CustomerIO('s', 'k')\n")
+    return ModuleIndex(root)
+
+
+IMPORTISH = st.lists(st.sampled_from([b"from ", b"import ", b".", b"..", b"shop", b"cio", b"deep", b" as ", b", ",
+                                      b"(", b")", b"\n", b";", b"#", b"\\\n", b"*", b"\xff", b" "]), max_size=30)
+
+
+@FUZZ
+@given(IMPORTISH.map(b"".join), st.sampled_from(["", "shop", "shop.deep", "shop.deep.mod", "x"]))
+def test_the_prefilters_import_reading_takes_any_bytes(shop_index, data, importer):
+    """The prefilter reads import statements from raw bytes: any bytes give an answer."""
+    found = shop_index.imported_modules(data, importer)
+    assert all(shop_index.path_of(m) is not None for m in found)
+    assert shop_index.imports_a_provider(data, importer) in (True, False)
+
+
+def test_relative_imports_beyond_the_top_level_package_name_nothing(shop_index):
+    assert shop_index.absolute("..cio", "shop.other") == ""  # Python: ImportError
+    assert shop_index.absolute(".cio", "toplevel") == ""
+    assert shop_index.absolute("..cio", "shop.deep.mod") == "shop.cio"
+    assert shop_index.imports_a_provider(b"from ..cio import client\n", "shop.deep.mod")
+    assert not shop_index.imports_a_provider(b"from ...cio import client\n", "shop.deep.mod")
