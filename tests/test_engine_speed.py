@@ -178,3 +178,30 @@ def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def _fixture_findings():
+    from cio_lint.config import Settings
+    from cio_lint.engine import lint_file
+    from tests.conftest import FIXTURES
+
+    settings = Settings(region="eu")
+    return sorted(f for path in sorted(FIXTURES.rglob("*.py")) for f in lint_file(path, settings))
+
+
+def test_with_libcsts_own_providers_the_findings_are_the_same(monkeypatch):
+    """The shortcuts read LibCST internals and fall back to LibCST's providers when those
+    change: forced onto the fallbacks, every fixture gives the same findings."""
+    ours = _fixture_findings()
+    assert len(ours) > 10
+    monkeypatch.setattr(metadata, "_SCOPE_VISITOR", [None])  # "internals not as expected"
+
+    def changed_internals():
+        raise AttributeError("CodegenState changed")
+
+    monkeypatch.setattr(metadata, "_token_state_class", changed_internals)
+    resolved = []
+    original = MetadataWrapper.resolve
+    monkeypatch.setattr(MetadataWrapper, "resolve", lambda self, p: resolved.append(p) or original(self, p))
+    assert _fixture_findings() == ours
+    assert ScopeProvider in resolved and PositionProvider in resolved  # the fallbacks did run
