@@ -235,14 +235,6 @@ def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: O
     return findings
 
 
-def check_path(path: Path, settings: Settings) -> Checked:
-    shown = _display(path)
-    data, unreadable = _read(path, shown)
-    if unreadable is not None:
-        return unreadable
-    return Checked(path, shown, data, check_bytes(data, shown, settings, path), path)
-
-
 def _read(path: Path, shown: str) -> Tuple[bytes, Optional[Checked]]:
     try:
         return path.read_bytes(), None
@@ -439,16 +431,10 @@ def _dependency_findings(results: List[Checked], source: SettingsSource) -> List
 
 
 def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:
-    """Check `files` in order. With more than one job, this process reads every file and
-    applies the byte prefilter (most files stop there), and only the files that may use the
-    SDK are shared among worker processes, when there are enough of them to pay for it."""
-    if jobs == 1:
-        results = [check_path(path, source.for_path(path)) for path in files]
-        for checked in results:
-            if not checked.findings:
-                checked.data = b""  # only files with findings need their bytes
-        return results
-    results = []
+    """Check `files` in order. This process reads every file and applies the byte prefilter
+    (most files stop there); the files that may use the SDK are checked here, or shared among
+    worker processes when `jobs` allows and there are enough of them to pay for it."""
+    results: List[Checked] = []
     pending: List[int] = []  # indexes of the files that pass the prefilter
     for path in files:
         shown = _display(path)
@@ -470,6 +456,8 @@ def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[C
         for i in pending:
             r = results[i]
             r.findings = check_bytes(r.data, r.shown, source.for_path(r.path), r.path)
+            if not r.findings:
+                r.data = b""
         return results
     from concurrent.futures import ProcessPoolExecutor  # only when it pays (start-up time)
 
