@@ -212,22 +212,13 @@ class Checked:
     config_path: Optional[Path] = None
 
 
-def _per_file_path(shown: str, path_for_project: Optional[Path], settings: Settings) -> str:
-    """The path per-file-ignores globs are matched against: relative to the config's directory."""
-    if path_for_project is not None and settings.config_dir is not None:
-        parts = _relative_parts(path_for_project, settings.config_dir)
-        if parts and _inside(path_for_project, settings.config_dir):
-            return "/".join(parts)
-    return shown
-
-
 def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: Optional[Path]) -> List[Finding]:
     project = project_for(path_for_project, settings)
     module_name = project.module_name(path_for_project) if path_for_project else ""
     findings = lint_bytes(data, shown, settings, project, module_name=module_name)
     if not findings:
         return findings
-    ignored = per_file_ignored(_per_file_path(shown, path_for_project, settings), settings)
+    ignored = per_file_ignored(shown, settings, path_for_project)
     findings = [f for f in findings if not ignored(f)]
     decoded = decode_source(data)
     if decoded is not None:

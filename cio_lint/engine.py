@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import os
 import re
 import sys
 import warnings
@@ -138,8 +139,10 @@ class FileContext:
 
     def _plain_import_from(self, module: str) -> Optional["cst.ImportFrom"]:
         """A top-level `from <module> import a, b` a name can be appended to: absolute, no
-        parentheses, no star, no trailing comma, on one line, in the module's first lines."""
+        parentheses, no star, no trailing comma, at module level."""
         import libcst as cst
+
+        from cio_lint.resolve import dotted_name
 
         for stmt in self.module.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
@@ -151,19 +154,11 @@ class FileContext:
                     and small.lpar is None
                     and isinstance(small.names, (list, tuple))
                     and small.module is not None
-                    and _dotted(small.module) == module
+                    and dotted_name(small.module) == module
                     and isinstance(small.names[-1].comma, cst.MaybeSentinel)
                 ):
                     return small
         return None
-
-
-def _dotted(node) -> str:
-    import libcst as cst
-
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return node.value if isinstance(node, cst.Name) else ""
 
 
 def _module_scope_assignments(resolver: "Resolver", name: str):
@@ -441,15 +436,27 @@ def noqa_filter(findings: Sequence[Finding], lines: Sequence[str]) -> List[Findi
     return kept
 
 
-def per_file_ignored(path: str, settings: Settings) -> Callable[[Finding], bool]:
+def per_file_ignored(shown: str, settings: Settings, path: Optional[Path] = None) -> Callable[[Finding], bool]:
+    """Is a finding in this file silenced by `[tool.cio-lint] per-file-ignores`? Its globs are
+    matched against `path` relative to the config's directory when the file is inside it
+    (so they mean the same from any working directory), else against the name shown."""
     patterns = [(glob, codes) for glob, codes in settings.per_file_ignores]
     if not patterns:
         return lambda finding: False
     from cio_lint import rules as rule_registry
 
-    pure = PurePath(path)
+    pure = PurePath(_relative_to_config(path, settings) or shown)
     hits = [codes for glob, codes in patterns if _glob_match(pure, glob)]
     return lambda finding: any(rule_registry.matches(finding.code, codes) for codes in hits)
+
+
+def _relative_to_config(path: Optional[Path], settings: Settings) -> Optional[str]:
+    if path is None or settings.config_dir is None:
+        return None
+    where, base = os.path.abspath(path), os.path.abspath(settings.config_dir)
+    if not where.startswith(os.path.join(base, "")):
+        return None
+    return PurePath(os.path.relpath(where, base)).as_posix()
 
 
 def _glob_match(path: PurePath, pattern: str) -> bool:

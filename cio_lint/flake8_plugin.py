@@ -118,19 +118,10 @@ class Checker:
         codes += [c for c in self._named_off_rules if c not in codes]
         rules = [rule_registry.rule_class(c) for c in codes]
         findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name)
-        # [tool.cio-lint] per-file-ignores, relative to its directory (flake8's own apply too)
-        ignored = per_file_ignored(self._relative_to_config(path, settings), settings)
+        ignored = per_file_ignored(self.filename, settings, path)  # flake8's own apply too
         for f in findings:
             if not ignored(f):
                 yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)
-
-    def _relative_to_config(self, path: Optional[Path], settings: Settings) -> str:
-        if path is not None and settings.config_dir is not None:
-            try:
-                return path.relative_to(settings.config_dir.absolute()).as_posix()
-            except ValueError:
-                pass
-        return self.filename
 
     _context_cache: ClassVar[Dict[Path, Any]] = {}
 
