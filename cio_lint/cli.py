@@ -409,12 +409,11 @@ def _dependency_findings(results: List[Checked], source: SettingsSource) -> List
         conflict = project.distribution_conflict()
         if conflict is None:
             continue
+        from cio_lint.rules.sdk_distribution_conflict import dependency_line_message
+
         sdk_decl, cdp_decl = conflict
         for decl, other in ((sdk_decl, cdp_decl), (cdp_decl, sdk_decl)):
-            message = (f"{decl.distribution} is declared beside {other.distribution}: "
-                       f"customerio-cdp-analytics ships an empty customerio/__init__.py, so when it "
-                       f"installs second `from customerio import CustomerIO` raises ImportError; drop "
-                       f"one of the two, or import the SDK from customerio.track / customerio.api")
+            message = dependency_line_message(decl, other)
             shown = _display(decl.path)
             finding = Finding(shown, decl.line, 1, code, rule_registry.name_of(code), message, decl.line, 1)
             out.append(Checked(decl.path, shown, b"", [finding], where))

@@ -5,6 +5,16 @@ import libcst as cst
 from cio_lint.resolve import dotted_name
 from cio_lint.rules.base import Invalid, Rule, Valid
 
+#: What goes wrong, in the finding at the import and in the CLI's at each dependency line.
+BREAKAGE = ("ships an empty customerio/__init__.py, so when it installs second "
+            "`from customerio import CustomerIO` raises ImportError")
+
+
+def dependency_line_message(decl, other) -> str:
+    """The message at the dependency line `decl` (the CLI reports one at each of the two)."""
+    return (f"{decl.distribution} is declared beside {other.distribution}: customerio-cdp-analytics "
+            f"{BREAKAGE}; drop one of the two, or import the SDK from customerio.track / customerio.api")
+
 
 class SdkDistributionConflict(Rule):
     """The project depends on both `customerio` and `customerio-cdp-analytics`.
@@ -73,7 +83,5 @@ class SdkDistributionConflict(Rule):
             node,
             f"the project depends on both {sdk_decl.distribution} ({sdk_decl.path.name}:"
             f"{sdk_decl.line}) and {cdp_decl.distribution} ({cdp_decl.path.name}:{cdp_decl.line}): "
-            f"the latter ships an empty customerio/__init__.py, so when it installs second "
-            f"`from customerio import CustomerIO` raises ImportError; import from customerio.track "
-            f"/ customerio.api, or drop one of the two",
+            f"the latter {BREAKAGE}; import from customerio.track / customerio.api, or drop one of the two",
         )
