@@ -24,6 +24,7 @@ from cio_lint.config import (
     find_pyproject,
     flag_values,
     load_settings,
+    path_glob,
     settings_from_mapping,
 )
 from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
@@ -133,12 +134,11 @@ def _exclude_patterns(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern"]
     (fnmatch per pattern per path part was a tenth of a run over a large tree)."""
     names, paths = [], []
     for raw in patterns:
-        pattern = raw.rstrip("/")
-        if "/" in pattern:
-            pattern = pattern[2:] if pattern.startswith("./") else pattern
-            paths += [fnmatch.translate(pattern), fnmatch.translate(pattern + "/*")]
-        elif pattern:
-            names.append(fnmatch.translate(pattern))
+        path = path_glob(raw)
+        if path is not None:  # the path itself or anything below it
+            paths += [fnmatch.translate(path), fnmatch.translate(path + "/*")]
+        elif raw.rstrip("/"):
+            names.append(fnmatch.translate(raw.rstrip("/")))
     return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)
 
 

@@ -252,6 +252,16 @@ def load_settings(path: Optional[Path]) -> Settings:
     return settings_from_mapping(table or {}, str(path), Settings(config_file=str(path)))
 
 
+def path_glob(raw: str) -> Optional[str]:
+    """A glob with a '/' (exclude, per-file-ignores) is a path relative to the config's
+    directory, as flake8 and ruff read it: that path without a leading './' or trailing '/'.
+    None for a glob without one, which matches names."""
+    pattern = raw.rstrip("/")
+    if "/" not in pattern:
+        return None
+    return pattern[2:] if pattern.startswith("./") else pattern
+
+
 def parse_list_option(value: Optional[str]) -> Tuple[str, ...]:
     return tuple(v for v in re.split(r"[,\s]+", value or "") if v)
 

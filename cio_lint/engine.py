@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Sequence, Type, Union
 
-from cio_lint.config import Settings
+from cio_lint.config import Settings, path_glob
 from cio_lint.finding import Edit, Finding, Fix
 from cio_lint.metadata import FastVisits, positions, prime_resolver_metadata, run_visitors
 from cio_lint.project import Project, project_for
@@ -463,7 +463,7 @@ def _glob_match(path: PurePath, pattern: str) -> bool:
     """flake8's reading: a pattern with a '/' matches the path relative to the config's
     directory; one without matches the file's name (and, as ruff allows, the whole path)."""
     text = path.as_posix()
-    if "/" in pattern.rstrip("/"):
-        pattern = pattern[2:] if pattern.startswith("./") else pattern
-        return fnmatch.fnmatch(text, pattern.rstrip("/")) or fnmatch.fnmatch(text, pattern.rstrip("/") + "/*")
+    relative = path_glob(pattern)
+    if relative is not None:  # the path itself or anything below it
+        return fnmatch.fnmatch(text, relative) or fnmatch.fnmatch(text, relative + "/*")
     return fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern)
