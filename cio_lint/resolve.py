@@ -570,20 +570,25 @@ def _returns(node: cst.CSTNode) -> List[cst.Return]:
     return visitor.found
 
 
-class _Returns(cst.CSTVisitor):
+class _OwnBody(cst.CSTVisitor):
+    """Visits one function body without entering the functions, classes and lambdas nested
+    in it: their `return`s and their `self` belong to another scope."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _Returns(_OwnBody):
     # (one class for every search: the engine's fast visits plan per visitor class)
     def __init__(self) -> None:
         super().__init__()
         self.found: List[cst.Return] = []
-
-    def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, inner: cst.Lambda) -> bool:
-        return False
 
     def visit_Return(self, ret: cst.Return) -> None:
         self.found.append(ret)
@@ -625,7 +630,7 @@ def _add_annotated(add, name: str, node: cst.AnnAssign) -> None:
         add(name, "annotation", node.annotation.annotation)
 
 
-class _SelfAssignments(cst.CSTVisitor):
+class _SelfAssignments(_OwnBody):
     """Collects `self.<attr> = value` in one method body."""
 
     def __init__(self, self_name: str, add) -> None:
@@ -637,15 +642,6 @@ class _SelfAssignments(cst.CSTVisitor):
                 and target.value.value == self.self_name:  # fmt: skip
             return target.attr.value
         return None
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested function's `self` is another binding
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
