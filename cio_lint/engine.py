@@ -34,8 +34,8 @@ if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
     from cio_lint.rules.base import Rule
 
 #: The same as cio_lint.rules.PARSE_ERROR_CODE / PARSE_ERROR_NAME (a test keeps them equal);
-#: repeated here so that the engine does not import the rules, and so LibCST, for files the
-#: prefilter rejects.
+#: repeated here so that a file the prefilter rejects imports nothing of cio_lint.rules
+#: (tests/test_engine.py checks that no rule package or LibCST module is loaded for one).
 PARSE_ERROR = "CIO000"
 PARSE_ERROR_NAME = "parse-error"
 #: Bytes a file must contain to be worth parsing: nothing else can reach the SDK, except
