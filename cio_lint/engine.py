@@ -136,7 +136,6 @@ class FileContext:
         end = self.position(last_import).end
         return Edit(end.line + 1, 1, end.line + 1, 1, statement + newline)
 
-
     def _plain_import_from(self, module: str) -> Optional["cst.ImportFrom"]:
         """A top-level `from <module> import a, b` a name can be appended to: absolute, no
         parentheses, no star, no trailing comma, at module level."""

@@ -708,5 +708,3 @@ def run_visitors(wrapper: "MetadataWrapper", visitors: Sequence) -> None:
             wrapper.module.visit(_batched_visitor(table))
         else:
             _walk(wrapper.module, table)
-
-
