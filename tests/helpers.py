@@ -8,7 +8,7 @@ from cio_lint import sdk
 from cio_lint.config import settings_from_mapping
 from cio_lint.engine import lint_source
 from cio_lint.finding import Finding
-from cio_lint.dependencies import Declaration
+from cio_lint.project.declarations import Declaration
 from cio_lint.project import Project
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name

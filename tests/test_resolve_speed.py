@@ -11,7 +11,8 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from cio_lint import metadata, resolve
+from cio_lint import metadata
+from cio_lint.resolve import resolver as resolve
 from tests.helpers import lint
 
 

@@ -10,8 +10,8 @@ from textwrap import dedent
 
 import pytest
 
-from cio_lint import dependencies
-from cio_lint.dependencies import (
+from cio_lint.project import declarations as dependencies
+from cio_lint.project.declarations import (
     Declaration,
     detect_sdk_version,
     find_declarations,

@@ -1,0 +1,48 @@
+"""What an expression is, as far as Customer.io is concerned (see `resolver`).
+
+The package: `resolver` (the per-file Resolver: clients, requests, the CDP module, literals,
+argument binding). Other project modules are read only through the project index; this
+package may import `cio_lint.project`, never the reverse.
+"""
+
+from cio_lint.resolve.resolver import (
+    ANY_CLIENT,
+    CDP_CALL,
+    CLASS,
+    CONSTRUCT,
+    FACTORY,
+    INSTANCE,
+    METADATA,
+    METHOD,
+    MODULE,
+    BoundArguments,
+    CallTarget,
+    Literal,
+    Resolver,
+    SdkCall,
+    SdkValue,
+    bind_arguments,
+    dotted_name,
+    value_name,
+)
+
+__all__ = [
+    "ANY_CLIENT",
+    "BoundArguments",
+    "CDP_CALL",
+    "CLASS",
+    "CONSTRUCT",
+    "CallTarget",
+    "FACTORY",
+    "INSTANCE",
+    "Literal",
+    "METADATA",
+    "METHOD",
+    "MODULE",
+    "Resolver",
+    "SdkCall",
+    "SdkValue",
+    "bind_arguments",
+    "dotted_name",
+    "value_name",
+]
