@@ -166,6 +166,7 @@ KEY_STYLES = {
     "toml": "[tool.cio-lint] {key}",
     "cli": "--{key}",
     "flake8": "--cio-{key}",
+    "flake8-config": "[flake8] cio-{key}",
 }
 
 
@@ -175,7 +176,8 @@ def settings_from_mapping(
     """Validate a `[tool.cio-lint]`-shaped mapping; keys may use - or _.
 
     `style` only changes how keys are named in errors: `[tool.cio-lint] region` for TOML,
-    `--region` for the command line, `--cio-region` for flake8 options.
+    `--region` for the command line, `--cio-region` for flake8 options, `[flake8] cio-region`
+    for a flake8 configuration file.
     """
     changes: Dict[str, Any] = {}
     label = KEY_STYLES[style]

@@ -5,12 +5,15 @@ A plain checker class in flake8-bugbear's shape, thin over the engine. flake8 it
 Settings come from `[tool.cio-lint]` in the nearest pyproject.toml (not read under flake8's
 `--isolated`), overridden by the `--cio-*` options flake8 reads from its own config files and
 command line. `[tool.cio-lint]` per-file-ignores apply here too, so one table serves both
-front-ends; flake8's own per-file-ignores and exclude work as always.
+front-ends; flake8's own per-file-ignores and exclude work as always. A bad `--cio-*` option
+(or a bad `[tool.cio-lint]` for the working directory) fails the run with one line, exit 2.
 """
 
 from __future__ import annotations
 
 import ast
+import configparser
+import os
 import sys
 from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
@@ -79,9 +82,30 @@ class Checker:
         # flake8 parses --isolated in its preliminary pass and leaves it out of `options`
         # (always False there), so the command line is where a plugin can see it.
         cls._isolated = bool(getattr(options, "isolated", False)) or "--isolated" in sys.argv[1:]
+        cls._check_configuration(options)
         cls._settings_cache = {}
         cls._dir_cache = {}
         cls._context_cache = {}
+
+    @classmethod
+    def _check_configuration(cls, options) -> None:
+        """Fail the whole flake8 run on a bad `--cio-*` option or `[tool.cio-lint]` table.
+
+        Reported per file instead, the error would be a CIO000 that the common selections
+        (`extend-ignore = CIO000`, `--select CIO1,CIO2`) hide, leaving the plugin silently
+        off while flake8 exits 0. flake8 has no hook for a plugin's usage error, so this does
+        what flake8 does for its own: one line on stderr and exit 2 (argparse's convention).
+        """
+        try:
+            for key, value in cls._flake8_options.items():
+                where, style = _option_origin(options, key)
+                settings_from_mapping({key: value}, where, style=style)
+            if not cls._isolated:  # the table that applies to the working directory
+                load_settings(find_pyproject(Path.cwd()))
+        except ConfigError as exc:
+            sys.stderr.write(f"cio-lint (flake8 plugin): error: {exc}\n")
+            sys.stderr.flush()
+            raise SystemExit(2) from None
 
     def _path(self) -> Optional[Path]:
         """The file's absolute path (stdin: None, or the --stdin-display-name flake8 gives)."""
@@ -132,3 +156,53 @@ class Checker:
             settings = self._settings()
             self._context_cache[directory] = (settings, project_for(path, settings))
         return self._context_cache[directory]
+
+
+def _option_origin(options, key: str) -> Tuple[str, str]:
+    """(where, key style) of a `--cio-*` option's value, for error messages: the command
+    line (which wins in flake8) or the flake8 configuration file that sets it."""
+    flag = f"--cio-{key}"
+    if any(arg == flag or arg.startswith(flag + "=") for arg in sys.argv[1:]):
+        return "command line", "flake8"
+    for path in _flake8_config_files(options):
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError, OSError):
+            continue
+        if parser.has_section("flake8") and any(
+            parser.has_option("flake8", name) for name in (f"cio-{key}", f"cio_{key.replace('-', '_')}")
+        ):
+            return _shown(path), "flake8-config"
+    return "flake8 options", "flake8"
+
+
+def _flake8_config_files(options) -> List[str]:
+    """The files flake8 read its configuration from, the one whose values win first:
+    --append-config files (read last), then --config or the file flake8 finds as it does
+    (setup.cfg, tox.ini, .flake8 with a [flake8] section, from the working directory up)."""
+    files = list(reversed(getattr(options, "append_config", None) or []))
+    config = getattr(options, "config", None)
+    if config:
+        return files + [config]
+    directory = os.path.abspath(".")
+    home = os.path.expanduser("~")
+    while True:
+        for name in ("setup.cfg", "tox.ini", ".flake8"):
+            candidate = os.path.join(directory, name)
+            parser = configparser.RawConfigParser()
+            try:
+                parser.read(candidate, encoding="utf-8")
+            except (configparser.Error, UnicodeDecodeError, OSError):
+                continue
+            if "flake8" in parser or "flake8:local-plugins" in parser:
+                return files + [candidate]
+        parent = os.path.dirname(directory)
+        if parent == directory or parent == home:
+            return files
+        directory = parent
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(os.path.abspath(path))
+    return path if relative.startswith("..") else relative
