@@ -222,7 +222,7 @@ def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: O
     findings = [f for f in findings if not ignored(f)]
     decoded = decode_source(data)
     if decoded is not None:
-        findings = noqa_filter(findings, decoded[0].splitlines())
+        findings = noqa_filter(findings, decoded[0])
     return findings
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
-import re
 import sys
 import warnings
 from pathlib import Path, PurePath
@@ -407,32 +406,16 @@ def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,
 # ---------------------------------------------------------------------------------------------
 # Filters the CLI applies (flake8 applies its own)
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[\w-]+(?:[,\s]+[\w-]+)*))?", re.IGNORECASE)
-
-
-def noqa_filter(findings: Sequence[Finding], lines: Sequence[str]) -> List[Finding]:
-    """Drop findings suppressed by `# noqa` / `# noqa: CODES` on their line, as flake8 reads it.
-
-    Codes may be codes, prefixes or rule names (`# noqa: ms-timestamp`).
-    """
+def noqa_filter(findings: Sequence[Finding], text: Union[str, Sequence[str]]) -> List[Finding]:
+    """Drop findings suppressed by `# noqa` (flake8's grammar and matching, cio_lint/noqa.py)
+    or by `# cio-lint: ignore[names]`. `text` is the file's text (a list of lines is joined)."""
     if not findings:
         return []
-    from cio_lint import rules as rule_registry
+    from cio_lint.noqa import Suppressions
 
-    kept = []
-    for finding in findings:
-        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-        match = _NOQA.search(line)
-        if match is None:
-            kept.append(finding)
-            continue
-        codes = match.group("codes")
-        if codes is None:
-            continue  # bare noqa silences everything on the line
-        selectors = [c for c in re.split(r"[,\s]+", codes) if c]
-        if not rule_registry.matches(finding.code, selectors):
-            kept.append(finding)
-    return kept
+    if not isinstance(text, str):
+        text = "\n".join(text)
+    return Suppressions(text).filter(findings)
 
 
 def per_file_ignored(shown: str, settings: Settings, path: Optional[Path] = None) -> Callable[[Finding], bool]:

@@ -22,6 +22,7 @@ from cio_lint import __version__
 from cio_lint import rules as rule_registry
 from cio_lint.config import ConfigError, Settings, find_pyproject, load_settings, settings_from_mapping
 from cio_lint.engine import lint_bytes, might_use_sdk, per_file_ignored
+from cio_lint.noqa import CIO_IGNORE_MARK, Suppressions
 from cio_lint.project import project_for
 
 #: flake8 option -> [tool.cio-lint] key
@@ -143,6 +144,9 @@ class Checker:
         rules = [rule_registry.rule_class(c) for c in codes]
         findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name)
         ignored = per_file_ignored(self.filename, settings, path)  # flake8's own apply too
+        if findings and CIO_IGNORE_MARK in source:
+            # flake8 reads `# noqa` itself; the comment form for rule names is ours to read
+            findings = Suppressions(source).filter(findings, cio_lint_only=True)
         for f in findings:
             if not ignored(f):
                 yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)

@@ -124,7 +124,7 @@ def test_noqa_with_codes_prefixes_and_names(in_tmp):
         cio.identify(id="")  # noqa
         cio.identify(id="")  # noqa: CIO101
         cio.identify(id="")  # NOQA:CIO1
-        cio.identify(id="")  # noqa: empty-identifier
+        cio.identify(id="")  # noqa: empty-identifier  (not a code list: blanket, as in flake8)
         cio.identify(id="")  # noqa: CIO501
         cio.identify(id="")  # noqa: E501,CIO101
         cio.identify(id="")
