@@ -436,29 +436,8 @@ def region_of_host(host: str) -> Optional[Region]:
 
 EXCEPTION_QUALNAMES = ("customerio.CustomerIOException", "customerio.client_base.CustomerIOException")
 
-#: Exceptions the SDK catches inside every request and re-raises as CustomerIOException
-#: (every release, 0.2 -> 3.2.0), so a handler for them around SDK calls never runs.
-WRAPPED_EXCEPTIONS = (
-    "requests.ConnectionError",
-    "requests.exceptions.ConnectionError",
-    "requests.Timeout",
-    "requests.exceptions.Timeout",
-    "requests.ReadTimeout",
-    "requests.exceptions.ReadTimeout",
-    "requests.ConnectTimeout",
-    "requests.exceptions.ConnectTimeout",
-    "requests.RequestException",
-    "requests.exceptions.RequestException",
-    "requests.HTTPError",
-    "requests.exceptions.HTTPError",
-    "requests.exceptions.SSLError",
-    "urllib3.exceptions.HTTPError",
-    "urllib3.exceptions.MaxRetryError",
-    "urllib3.exceptions.NewConnectionError",
-    "ConnectionError",
-    "TimeoutError",
-    "socket.timeout",
-)
+#: WRAPPED_EXCEPTIONS (the exceptions the SDK catches and re-raises as CustomerIOException)
+#: is built from the exception families at the end of this module.
 
 #: Modules of the `customerio` package and the releases that have them.
 MODULES: Mapping[str, Tuple[str, Optional[str]]] = {
@@ -531,3 +510,169 @@ FOREIGN_METHODS: Mapping[str, str] = {
     "sendSMS": "send_sms",
     "triggerBroadcast": "(no Python equivalent: use the App API directly)",
 }
+
+
+# --------------------------------------------------------------------------------------------
+# Exception families: what a transport failure raises under the SDK's request, and what the SDK
+# lets escape. Every release wraps anything raised inside its HTTP call in CustomerIOException
+# (0.2 -> 3.2.0, `3.2.0 client_base.py:108-114`), so a handler for a transport error around SDK
+# calls never runs; a handler for a *base* of an error that escapes unwrapped can run.
+# Hierarchies as in requests 2.x / urllib3 1.26-2.x / CPython 3.8+ (read by importing them).
+
+
+@dataclass(frozen=True)
+class ExceptionClass:
+    """An exception class, its direct bases and every other name it is importable by."""
+
+    name: str  # qualified name (builtins without a module)
+    bases: Tuple[str, ...] = ()  # direct bases that matter here (qualified names)
+    aliases: Tuple[str, ...] = ()
+
+
+def _exc(name: str, *bases: str, aliases: Tuple[str, ...] = ()) -> ExceptionClass:
+    return ExceptionClass(name, bases, aliases)
+
+
+_RQ = "requests.exceptions."
+_U3 = "urllib3.exceptions."
+
+
+def _requests(name: str, *bases: str) -> ExceptionClass:
+    # `requests.X` re-exports some; `requests.packages.urllib3` is urllib3 itself
+    top = ("requests." + name,) if name in _REQUESTS_TOP else ()
+    return _exc(_RQ + name, *bases, aliases=top)
+
+
+def _urllib3(name: str, *bases: str) -> ExceptionClass:
+    return _exc(_U3 + name, *bases, aliases=("requests.packages.urllib3.exceptions." + name,))
+
+
+#: The exception classes `requests/__init__.py` re-exports at the top level.
+_REQUESTS_TOP = ("ConnectTimeout", "ConnectionError", "HTTPError", "JSONDecodeError", "ReadTimeout",
+                 "RequestException", "Timeout", "TooManyRedirects", "URLRequired")  # fmt: skip
+
+EXCEPTION_FAMILIES: Mapping[str, Tuple[ExceptionClass, ...]] = {
+    # OSError and its socket/ssl/connection subclasses (socket.error, IOError, EnvironmentError
+    # are OSError; socket.timeout is TimeoutError from Python 3.10)
+    "OSError": (
+        _exc("OSError", "Exception", aliases=("IOError", "EnvironmentError", "socket.error", "select.error")),
+        _exc("ConnectionError", "OSError"),
+        _exc("ConnectionRefusedError", "ConnectionError"),
+        _exc("ConnectionResetError", "ConnectionError"),
+        _exc("ConnectionAbortedError", "ConnectionError"),
+        _exc("BrokenPipeError", "ConnectionError"),
+        _exc("TimeoutError", "OSError", aliases=("socket.timeout",)),
+        _exc("socket.gaierror", "OSError"),
+        _exc("socket.herror", "OSError"),
+        _exc("ssl.SSLError", "OSError"),
+        _exc("ssl.SSLCertVerificationError", "ssl.SSLError", "ValueError",
+             aliases=("ssl.CertificateError",)),
+        _exc("ssl.SSLEOFError", "ssl.SSLError"),
+        _exc("ssl.SSLZeroReturnError", "ssl.SSLError"),
+        _exc("http.client.HTTPException", "Exception"),
+        _exc("http.client.RemoteDisconnected", "ConnectionResetError", "http.client.HTTPException"),
+    ),
+    # requests: RequestException is an OSError (IOError)
+    "requests": (
+        _requests("RequestException", "OSError"),
+        _requests("ConnectionError", _RQ + "RequestException"),
+        _requests("ProxyError", _RQ + "ConnectionError"),
+        _requests("SSLError", _RQ + "ConnectionError"),
+        _requests("Timeout", _RQ + "RequestException"),
+        _requests("ConnectTimeout", _RQ + "ConnectionError", _RQ + "Timeout"),
+        _requests("ReadTimeout", _RQ + "Timeout"),
+        _requests("HTTPError", _RQ + "RequestException"),
+        _requests("RetryError", _RQ + "RequestException"),
+        _requests("TooManyRedirects", _RQ + "RequestException"),
+        _requests("ChunkedEncodingError", _RQ + "RequestException"),
+        _requests("ContentDecodingError", _RQ + "RequestException", _U3 + "HTTPError"),
+        _requests("URLRequired", _RQ + "RequestException"),
+        _requests("MissingSchema", _RQ + "RequestException", "ValueError"),
+        _requests("InvalidSchema", _RQ + "RequestException", "ValueError"),
+        _requests("InvalidURL", _RQ + "RequestException", "ValueError"),
+        _requests("InvalidHeader", _RQ + "RequestException", "ValueError"),
+        _requests("InvalidJSONError", _RQ + "RequestException"),
+        _requests("JSONDecodeError", _RQ + "InvalidJSONError", "json.JSONDecodeError"),
+    ),
+    # urllib3: requests turns these into its own errors, and the SDK wraps those
+    "urllib3": (
+        _urllib3("HTTPError", "Exception"),
+        _urllib3("PoolError", _U3 + "HTTPError"),
+        _urllib3("RequestError", _U3 + "PoolError"),
+        _urllib3("MaxRetryError", _U3 + "RequestError"),
+        _urllib3("TimeoutError", _U3 + "HTTPError"),
+        _urllib3("ConnectTimeoutError", _U3 + "TimeoutError"),
+        _urllib3("ReadTimeoutError", _U3 + "TimeoutError", _U3 + "RequestError"),
+        _urllib3("NewConnectionError", _U3 + "ConnectTimeoutError", _U3 + "HTTPError"),
+        _urllib3("NameResolutionError", _U3 + "NewConnectionError"),
+        _urllib3("ProtocolError", _U3 + "HTTPError"),
+        _urllib3("ProxyError", _U3 + "HTTPError"),
+        _urllib3("SSLError", _U3 + "HTTPError"),
+        _urllib3("ResponseError", _U3 + "HTTPError"),
+        _urllib3("DecodeError", _U3 + "HTTPError"),
+    ),
+}
+
+#: Classes outside the families that the families derive from (for ancestor walks).
+_EXCEPTION_ROOTS = (
+    _exc("BaseException"),
+    _exc("Exception", "BaseException"),
+    _exc("ValueError", "Exception"),
+    _exc("json.JSONDecodeError", "ValueError", aliases=("json.decoder.JSONDecodeError",)),
+)
+
+_EXCEPTIONS_BY_NAME: Dict[str, ExceptionClass] = {
+    name: cls
+    for cls in (*_EXCEPTION_ROOTS, *(c for family in EXCEPTION_FAMILIES.values() for c in family))
+    for name in (cls.name, *cls.aliases)
+}
+
+#: Every name of a transport error the SDK wraps (the family members, by any of their names).
+WRAPPED_EXCEPTIONS: Tuple[str, ...] = tuple(
+    name for family in EXCEPTION_FAMILIES.values() for c in family for name in (c.name, *c.aliases)
+)
+
+
+def exception_class(name: str) -> Optional[ExceptionClass]:
+    """The exception class known by `name` (qualified, or a builtin's bare name)."""
+    return _EXCEPTIONS_BY_NAME.get(name)
+
+
+def exception_family(name: str) -> Optional[str]:
+    cls = exception_class(name)
+    if cls is None:
+        return None
+    return next((f for f, members in EXCEPTION_FAMILIES.items() if cls in members), None)
+
+
+def exception_ancestors(name: str) -> Tuple[str, ...]:
+    """`name`'s class and all its known bases, as canonical names (empty when unknown)."""
+    cls = exception_class(name)
+    if cls is None:
+        return ()
+    seen, todo = [], [cls.name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        known = exception_class(current)
+        todo.extend(known.bases if known is not None else ())
+    return tuple(seen)
+
+
+#: Errors that escape unwrapped: the App client's send_* methods parse the response body after
+#: the wrapped request, so a 2xx answer that is not JSON raises from there (2.x: `json.loads`,
+#: `2.4 api.py:23`; 3.x: `resp.json()`, `3.2.0 api.py:104-134`, requests' JSONDecodeError
+#: from requests 2.27, json's before). A handler for one of their bases can run.
+UNWRAPPED_ERRORS: Mapping[str, Tuple[str, ...]] = {
+    APP: ("requests.exceptions.JSONDecodeError", "json.JSONDecodeError"),
+}
+
+
+def catches_unwrapped(handler: str, role: str) -> bool:
+    """Can `except <handler>` catch an error that a call on a `role` client lets escape?"""
+    canonical = exception_class(handler)
+    if canonical is None:
+        return False
+    return any(canonical.name in exception_ancestors(e) for e in UNWRAPPED_ERRORS.get(role, ()))

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import Iterator, List, Optional, Tuple
 
 import libcst as cst
+from libcst.metadata import BuiltinAssignment
 
 from cio_lint import sdk
 from cio_lint.resolve import CONSTRUCT, METHOD, dotted_name
@@ -18,9 +19,11 @@ class UnreachableExcept(Rule):
 
     ## What it does
     Finds `try` blocks whose only calls are Customer.io client calls (and pure builtins) with
-    a handler that catches only transport errors: `requests.exceptions.ConnectionError`,
-    `requests.Timeout`, `RequestException`, `urllib3` errors, `ConnectionError`,
-    `TimeoutError`.
+    a handler that catches only transport errors, from the families in `sdk.py`: `requests`
+    (`RequestException`, `ConnectionError`, `Timeout`, `ConnectTimeout`, `SSLError`, ...),
+    `urllib3` errors, and `OSError` with its subclasses (`ConnectionError`, `TimeoutError`,
+    `socket.timeout`, `ssl.SSLError`, ...). Around App API calls a handler for a base of the
+    JSON error they let escape (`RequestException`, `OSError`, `ValueError`) is left alone.
 
     ## Why is this bad?
     Every release of the SDK catches whatever its HTTP call raises and raises
@@ -81,8 +84,74 @@ class UnreachableExcept(Rule):
             except requests.exceptions.ConnectionError:
                 pass
             """),
+        # the App client parses the response outside the wrapped request: requests'
+        # JSONDecodeError (a RequestException and an OSError) reaches these handlers
+        Valid("""
+            import requests
+            from customerio import APIClient, SendEmailRequest
+            api = APIClient('k')
+            try:
+                api.send_email(SendEmailRequest(transactional_message_id=1))
+            except requests.RequestException:
+                pass
+            """),
+        Valid("""
+            from customerio import APIClient
+            api = APIClient('k')
+            try:
+                api.send_email(request)
+            except (IOError, ValueError):
+                pass
+            """),
+        # the project's own TimeoutError
+        Valid("""
+            from customerio import CustomerIO
+            class TimeoutError(Exception):
+                pass
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.identify(id='u')
+            except TimeoutError:
+                pass
+            """),
     ]
     INVALID = [
+        # the families: requests (a subclass), urllib3, socket, the OSError base itself
+        Invalid("""
+            from requests.exceptions import ProxyError, ReadTimeout
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.track('u', 'ev')
+            except (ProxyError, ReadTimeout):
+                pass
+            """, line=6),
+        Invalid("""
+            import urllib3
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.identify(id='u')
+            except urllib3.exceptions.MaxRetryError:
+                pass
+            """, line=6),
+        Invalid("""
+            import socket
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.identify(id='u')
+            except (socket.timeout, socket.error):
+                pass
+            """, line=6),
+        Invalid("""
+            from customerio import CustomerIO
+            cio = CustomerIO('s', 'k')
+            try:
+                cio.identify(id='u')
+            except OSError:
+                pass
+            """, line=5),
         Invalid("""
             import requests
             from customerio import CustomerIO
@@ -114,31 +183,45 @@ class UnreachableExcept(Rule):
             if isinstance(call.func, cst.Name) and call.func.value in _PURE:
                 continue
             return  # something else in the try may raise the transport error itself
+        # an App client parses the response after the wrapped request: its JSON error escapes
+        roles = {s.role for s in sdk_calls if s is not None and s.kind == METHOD}
         for handler in node.handlers:
-            names = self._caught(handler)
-            if names and all(n in sdk.WRAPPED_EXCEPTIONS for n in names):
-                self.report(
-                    handler.type,
-                    f"except {', '.join(names)} never runs here: the SDK catches every transport "
-                    f"error inside its calls and raises CustomerIOException instead (all releases), "
-                    f"so the failure escapes this handler; catch customerio.CustomerIOException",
-                )
+            caught = self._caught(handler)
+            if not caught or any(known is None for _, known in caught):
+                continue
+            if any(sdk.catches_unwrapped(known, role) for _, known in caught for role in roles):
+                continue
+            names = [shown for shown, _ in caught]
+            self.report(
+                handler.type,
+                f"except {', '.join(names)} never runs here: the SDK catches every transport "
+                f"error inside its calls and raises CustomerIOException instead (all releases), "
+                f"so the failure escapes this handler; catch customerio.CustomerIOException",
+            )
 
-    def _caught(self, handler: cst.ExceptHandler) -> List[str]:
+    def _caught(self, handler: cst.ExceptHandler) -> List[Tuple[str, Optional[str]]]:
+        """(name as shown, the transport error's name in sdk.py or None) per caught class."""
         if handler.type is None:
             return []
         types = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
-        names = []
+        caught: List[Tuple[str, Optional[str]]] = []
         for expr in types:
             qualified = self.resolver.qualified_names(expr)
-            known = [q for q in qualified if q in sdk.WRAPPED_EXCEPTIONS]
+            known = sorted(q for q in qualified if q in sdk.WRAPPED_EXCEPTIONS)
             if known:
-                names.append(known[0])
-            elif isinstance(expr, cst.Name) and expr.value in sdk.WRAPPED_EXCEPTIONS and not qualified:
-                names.append(expr.value)  # the builtin ConnectionError / TimeoutError
+                caught.append((known[0], known[0]))
+            elif isinstance(expr, cst.Name) and expr.value in sdk.WRAPPED_EXCEPTIONS and self._is_builtin(expr):
+                caught.append((expr.value, expr.value))  # the builtin ConnectionError / OSError
             else:
-                names.append(dotted_name(expr) or "?")
-        return names
+                caught.append((dotted_name(expr) or "?", None))
+        return caught
+
+    def _is_builtin(self, name: cst.Name) -> bool:
+        """Not imported, not assigned or defined in this file: Python's own class."""
+        scope = self.resolver.scope(name)
+        if scope is None:
+            return False
+        return all(isinstance(a, BuiltinAssignment) for a in scope[name.value])
 
 
 def _calls(node: cst.CSTNode) -> Iterator[cst.Call]:
