@@ -190,7 +190,8 @@ def might_use_sdk(data: Union[str, bytes], project: Optional[Project] = None, mo
     return project is not None and project.index.imports_a_provider(data, module_name)
 
 
-def _parse_error(path: str, line: int, column: int, reason: str) -> Finding:
+def _parse_error(path: str, line: int, column: int, reason: str,
+                 end_line: Optional[int] = None, end_column: Optional[int] = None) -> Finding:  # fmt: skip
     return Finding(
         path=path,
         line=max(line, 1),
@@ -198,13 +199,9 @@ def _parse_error(path: str, line: int, column: int, reason: str) -> Finding:
         code=PARSE_ERROR,
         name=PARSE_ERROR_NAME,
         message=f"cannot check this file: {reason}",
-        end_line=max(line, 1),
-        end_column=max(column, 1),
+        end_line=max(end_line or line, 1),
+        end_column=max(end_column or column, 1),
     )
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 def lint_bytes(
@@ -327,8 +324,11 @@ def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
                 raise exc from None
             module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return [_parse_error(path, exc.raw_line, exc.raw_column + 1,
-                             f"syntax error: {_first_line(exc.message)}")]  # fmt: skip
+        from cio_lint.syntax_errors import describe_syntax_error
+
+        problem = describe_syntax_error(data, exc)  # in words, where CPython places it
+        return [_parse_error(path, problem.line, problem.column, problem.reason,
+                             problem.end_line, problem.end_column)]  # fmt: skip
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return [_parse_error(path, 1, 1, f"cannot decode the file: {exc}")]
     except RecursionError:
