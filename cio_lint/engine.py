@@ -87,7 +87,8 @@ class FileContext:
             self._positions = positions(self.wrapper)
         return self._positions[node]
 
-    def report(self, rule: "Rule", node: "cst.CSTNode", message: str, fix: Optional[Fix]) -> None:
+    def report(self, rule: "Rule", node: "cst.CSTNode", message: str, fix: Optional[Fix],
+               help: str = "") -> None:
         pos = self.position(node)
         self.findings.append(
             Finding(
@@ -100,6 +101,7 @@ class FileContext:
                 end_line=pos.end.line,
                 end_column=pos.end.column + 1,
                 fix=fix,
+                help=help,
             )
         )
 

@@ -41,12 +41,16 @@ class Finding:
     end_line: int = field(compare=False, default=0)
     end_column: int = field(compare=False, default=0)
     fix: Optional[Fix] = field(compare=False, default=None)
+    #: the explanation behind the one-breath message (why, evidence, alternatives); the
+    #: text output leaves it out, JSON and SARIF carry it as `help`
+    help: str = field(compare=False, default="")
 
     def to_dict(self) -> dict:
         return {
             "code": self.code,
             "name": self.name,
             "message": self.message,
+            "help": self.help,
             "path": self.path,
             "line": self.line,
             "column": self.column,

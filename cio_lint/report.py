@@ -207,6 +207,10 @@ def sarif(findings: Sequence[Finding]) -> str:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        if f.help:
+            # SARIF results have no `help` of their own (rules do): a property bag carries the
+            # finding's explanation beside its one-breath message
+            result["properties"] = {"help": f.help}
         if f.fix is not None:
             result["fixes"] = [_sarif_fix(f)]
         results.append(result)

@@ -676,3 +676,122 @@ def catches_unwrapped(handler: str, role: str) -> bool:
     if canonical is None:
         return False
     return any(canonical.name in exception_ancestors(e) for e in UNWRAPPED_ERRORS.get(role, ()))
+# --------------------------------------------------------------------------------------------
+# OBSERVED effects: what the real releases do, in the words rule messages use (issue 15)
+#
+# A message's runtime claim (an exception and its text, a host, a payload shape, a unit) is
+# read from one record here, and the grounding test that runs the real release asserts the
+# same record against what it saw, and that the rule's message carries the record's words.
+# So a record that drifts from the SDK fails the run, and a message that drifts from its
+# record fails the lint side. Server-side effects (what Customer.io does with a request) are
+# not observable offline: those records quote Customer.io's documentation and say where.
+
+
+@dataclass(frozen=True)
+class Raises:
+    """An exception a real release raised: its class (qualified, as observed) and its text."""
+
+    exception: str
+    #: str(exception), or its stable beginning when `prefix` (transport errors go on with the
+    #: URL and the requests exception); may hold {placeholders} that `format` fills
+    text: str
+    prefix: bool = False
+
+    @property
+    def name(self) -> str:
+        """The class name a message uses: "CustomerIOException", "TypeError"."""
+        return self.exception.rsplit(".", 1)[-1]
+
+    def format(self, **values: str) -> "Raises":
+        return Raises(self.exception, self.text.format(**values), self.prefix)
+
+    def says(self) -> str:
+        """How a message states it: `CustomerIOException("id cannot be blank in identify")`."""
+        return f'{self.name}("{self.text}…")' if self.prefix else f'{self.name}("{self.text}")'
+
+    def matches(self, exception: Optional[str], text: str) -> bool:
+        """Is (exception, text), as a grounding run saw it, this record?"""
+        same_text = text.startswith(self.text) if self.prefix else text == self.text
+        return exception == self.exception and same_text
+
+
+#: The SDK's only exception class, where 1.0-3.2.0 define it (0.x: `customerio.CustomerIOException`).
+CUSTOMERIO_EXCEPTION = "customerio.client_base.CustomerIOException"
+
+#: A blank identifier, 1.0+ (the text per method and parameter: `Method.blank_errors`).
+#: Grounded: tests/grounding/test_identity.py::test_blank_identifier_raises_before_any_request
+def blank_id_raises(text: str) -> Raises:
+    return Raises(CUSTOMERIO_EXCEPTION, text)
+
+
+#: `region=` that is not a `Region`, at construction (1.1+).
+#: Grounded: tests/grounding/test_region.py::test_region_not_a_region_object_raises_at_construction
+REGION_RAISES = Raises(CUSTOMERIO_EXCEPTION, REGION_ERROR)
+
+#: Any exception inside a request (refused connection, timeout, bad URL, JSON encoding) is
+#: wrapped; 0.x-1.4 spell it "reponse", 1.5+ "response" (the test runs 2.4 and 3.2.0).
+#: Grounded: tests/grounding/test_sdk_api.py::test_except_connection_error_never_fires
+TRANSPORT_RAISES = Raises(CUSTOMERIO_EXCEPTION, "Failed to receive valid response after", prefix=True)
+#: What a handler for a requests/urllib3/builtin transport error misses: the SDK raises
+#: TRANSPORT_RAISES instead, in every release (3.x chains the original as `__cause__`).
+TRANSPORT_EFFECT = "wrapped in CustomerIOException"
+
+#: Python's own binding errors, as CPython 3.11 words them for the SDK's methods.
+#: Grounded: test_sdk_api.py (track keywords on 3.x, positional data on 2.x, request fields)
+UNEXPECTED_KEYWORD = Raises("builtins.TypeError", "{callable}() got an unexpected keyword argument '{keyword}'")
+TOO_MANY_POSITIONAL = Raises("builtins.TypeError",
+                             "{callable}() takes {expected} positional arguments but {given} were given")
+NO_ATTRIBUTE = Raises("builtins.AttributeError", "'{cls}' object has no attribute '{name}'")
+NO_MODULE = Raises("builtins.ModuleNotFoundError", "No module named '{module}'")
+CANNOT_IMPORT = Raises("builtins.ImportError", "cannot import name '{name}' from 'customerio'", prefix=True)
+
+#: The unit of an epoch timestamp as the SDK itself produces it: a datetime passed as a
+#: timestamp or attribute is sent as `int(dt.timestamp())`, whole seconds (observed: backfill
+#: with datetime(2024, 1, 1, tzinfo=utc) sends 1704067200). Integers are sent unchanged.
+#: Grounded: tests/grounding/test_time.py::test_the_sdk_itself_sends_epoch_seconds
+EPOCH_UNIT = "seconds"
+EPOCH_UNIT_SECONDS = {"seconds": 1, "milliseconds": 1_000, "microseconds": 1_000_000,
+                      "nanoseconds": 1_000_000_000}  # fmt: skip
+SECONDS_PER_YEAR = 31_556_952  # the mean Gregorian year
+
+
+def epoch_year(value: int) -> int:
+    """The calendar year an integer lands in when read as an epoch in EPOCH_UNIT (past year
+    9999, where datetime stops, counted in mean Gregorian years)."""
+    import datetime
+
+    seconds = value // EPOCH_UNIT_SECONDS[EPOCH_UNIT]
+    try:
+        return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).year
+    except (OverflowError, OSError, ValueError):
+        return 1970 + seconds // SECONDS_PER_YEAR
+
+
+#: track()/track_anonymous() parameters of 3.x that 2.x sent as event attributes: on 2.x
+#: `track(uid, "ev", id=7)` sends `{"data": {"id": 7}}`, on 3.x `{"data": {}, "id": 7}` (the
+#: event's own id, which the Track API uses to de-duplicate events, per sdk-facts) and
+#: `timestamp=` becomes the event's time instead of an attribute.
+#: Grounded: tests/grounding/test_sdk_api.py::test_track_id_and_timestamp_change_meaning_in_3x
+TRACK_EVENT_FIELDS = {"id": "the event's own id", "timestamp": "the event's time"}
+TRACK_EVENT_FIELDS_SINCE = "3.0.0"
+#: Where 2.x puts keyword attributes and 3.x puts `data=`: the body's "data" object.
+EVENT_DATA_KEY = "data"
+
+
+@dataclass(frozen=True)
+class Documented:
+    """What Customer.io's documentation says happens server-side (not observable offline)."""
+
+    says: str  # the words a message uses
+    source: str  # where it is said
+
+
+_TRACK_API_DOCS = "https://docs.customer.io/api/track/ (Overview, server addresses; the SDK's README says the same)"
+#: A Track client of an EU workspace that sends to the US host: "we'll redirect it accordingly
+#: but this traffic still passes through US servers and data could be logged in the US".
+TRACK_EU_DATA_VIA_US = Documented("EU data passes through US servers (and may be logged there)", _TRACK_API_DOCS)
+#: A Track client of a US workspace that sends to the EU host: "your requests will fail".
+TRACK_US_DATA_VIA_EU = Documented("Customer.io documents that these requests fail", _TRACK_API_DOCS)
+#: App API and Data Pipelines (CDP): the docs only say to use the region's host; a 401 from
+#: the wrong region is reported by users, not documented, so messages claim no effect.
+OTHER_APIS_REGION = Documented("", "https://docs.customer.io/api/app/ and https://docs.customer.io/api/cdp/")

@@ -150,7 +150,7 @@ def test_json_carries_every_field_and_the_fix(in_tmp):
     write(in_tmp, {"app.py": BAD})
     data = json.loads(cio_lint("check", "--format", "json").stdout)
     assert data[1] == {
-        "code": "CIO501", "name": "event-name-style", "message": data[1]["message"],
+        "code": "CIO501", "name": "event-name-style", "message": data[1]["message"], "help": data[1]["help"],
         "path": "app.py", "line": 5, "column": 17, "end_line": 5, "end_column": 27,
         "fix": {"applicability": "unsafe", "edits": [
             {"line": 5, "column": 17, "end_line": 5, "end_column": 27, "content": '"signed_up"'}]},

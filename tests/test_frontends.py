@@ -70,7 +70,7 @@ def test_json_output_has_the_contract_fields():
     result = cio_lint("check", "fixtures/shop/tracking.py", "--format", "json")
     assert result.returncode == 1
     data = json.loads(result.stdout)
-    assert data and set(data[0]) == {"code", "name", "message", "path", "line", "column",
+    assert data and set(data[0]) == {"code", "name", "message", "help", "path", "line", "column",
                                      "end_line", "end_column", "fix"}
     fixable = [d for d in data if d["fix"]]
     assert fixable and fixable[0]["fix"]["applicability"] in ("safe", "unsafe")

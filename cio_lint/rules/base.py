@@ -89,8 +89,11 @@ class Rule(cst.BatchableCSTVisitor):
     def resolver(self) -> "Resolver":
         return self.context.resolver
 
-    def report(self, node: cst.CSTNode, message: str, fix: Optional[Fix] = None) -> None:
-        self.context.report(self, node, message, fix)
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[Fix] = None, help: str = "") -> None:
+        """Report `message` (one breath: mistake, runtime effect, fix; about 120 characters at
+        most) with `help`, the rest (why, evidence, other ways out), or the rule's own
+        "Why is this bad?" section when it has nothing particular to add."""
+        self.context.report(self, node, message, fix, help or self.why())
 
     # Fix helpers: edits are computed from node positions, so fixes stay plain text edits.
     def replace(self, node: cst.CSTNode, code: str) -> Edit:
@@ -104,6 +107,17 @@ class Rule(cst.BatchableCSTVisitor):
     def summary(cls) -> str:
         """The first line of the docstring: what the rule finds."""
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.NAME
+
+    @classmethod
+    def why(cls) -> str:
+        """The docstring's "Why is this bad?" section, as one paragraph of plain text."""
+        doc = cls.documentation()
+        start = doc.find("## Why is this bad?")
+        if start < 0:
+            return ""
+        body = doc[start + len("## Why is this bad?"):]
+        end = body.find("\n## ")
+        return " ".join((body if end < 0 else body[:end]).split())
 
     @classmethod
     def documentation(cls) -> str:

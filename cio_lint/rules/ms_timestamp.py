@@ -5,6 +5,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
+from cio_lint import sdk
 from cio_lint.rules._positions import callee as _callee
 from cio_lint.rules._positions import time_positions
 from cio_lint.rules.base import Invalid, Rule, Valid
@@ -17,7 +18,8 @@ _SECONDS_CALLS = ("time.time", "time.mktime", "calendar.timegm")
 _UNIT_IN_NAME = re.compile(r"(^|_)(ms|msec|millis|milliseconds|us|micros|ns|nanos)$|[a-z0-9](Ms|Millis|Ns)$")
 #: only for bare integer literals: the attribute must say it holds a point in time
 _TIME_NAME = re.compile(r"(^|_)(at|on|time|timestamp|date|ts|datetime|epoch)$|^(timestamp|time|date)", re.I)
-_SECONDS_PER_YEAR = 31_556_952
+#: the observed effect the message states (sdk.py OBSERVED; tests/grounding/test_time.py)
+SENT_UNCHANGED = "sent unchanged"
 
 
 class MsTimestamp(Rule):
@@ -31,9 +33,13 @@ class MsTimestamp(Rule):
     attributes whose name states the unit (`load_ms`, `ts_millis`).
 
     ## Why is this bad?
-    Customer.io reads epoch timestamps in seconds. The SDK sends integers unchanged in every
-    release, so a millisecond value lands tens of thousands of years in the future: date
-    segments, filters and campaign waits on that attribute never match.
+    Customer.io reads epoch timestamps in seconds, the unit the SDK itself sends datetimes in
+    (`sdk.EPOCH_UNIT`; grounded by `tests/grounding/test_time.py::
+    test_the_sdk_itself_sends_epoch_seconds`). The SDK sends integers unchanged in every
+    release (`test_identify_sends_ms_attribute_unchanged`, `test_backfill_sends_ms_timestamp_
+    unchanged`), so a millisecond value read as seconds lands tens of thousands of years ahead
+    (1704067200000 is about the year 55,969): date segments, filters and campaign waits on
+    that attribute never match. The message names that year, not the one the author meant.
 
     ## Example
     ```python
@@ -89,18 +95,23 @@ class MsTimestamp(Rule):
         if found is None:
             return
         unit, number = found
-        when = (f"lands in the year {1970 + number // _SECONDS_PER_YEAR:,}" if number
-                else "lands thousands of years in the future")  # fmt: skip
+        # The year the value *means* to Customer.io, read in the unit the SDK sends (not the
+        # year the author intended): 1704067200000 ms read as seconds is about year 55,969.
+        when = (f"it is the year {sdk.epoch_year(number):,}" if number
+                else "it is far in the future")  # fmt: skip
         self.report(
             value,
-            f"{key} gets an epoch in {unit}, but Customer.io reads epoch seconds: the SDK sends "
-            f"the integer unchanged, so it {when} and date segments and filters on it never "
-            f"match; send seconds, e.g. int(time.time()) or int(dt.timestamp())",
+            f"{key} is an epoch in {unit}, {SENT_UNCHANGED}: as epoch {sdk.EPOCH_UNIT} {when}; "
+            f"send {sdk.EPOCH_UNIT}",
+            help=(f"Customer.io reads epoch timestamps in {sdk.EPOCH_UNIT}, the unit the SDK itself "
+                  f"sends datetimes in, and the SDK sends integers unchanged in every release, so "
+                  f"date segments, filters and campaign waits on {key} never match. Send "
+                  f"int(time.time()) or int(dt.timestamp()), or pass the datetime itself."),
         )
 
     def _epoch_unit(self, expr: cst.BaseExpression, literal_ok: bool,
                     depth: int = 0) -> Optional[Tuple[str, int]]:  # fmt: skip
-        """(unit, literal value or 0) when `expr` is an epoch finer than seconds."""
+        """(unit, the literal value as written, or 0) when `expr` is an epoch finer than seconds."""
         if depth > 6:
             return None
         expr = self.resolver.bound_expression(expr)
@@ -125,7 +136,7 @@ class MsTimestamp(Rule):
             if literal is not None and isinstance(literal.value, int) and not isinstance(literal.value, bool):
                 for threshold, unit in _UNITS:
                     if threshold <= literal.value < threshold * 10:
-                        return (unit, literal.value // (threshold // 10**9))
+                        return (unit, literal.value)  # as sent: the year is computed from it
         return None
 
     def _is_seconds_epoch(self, expr: cst.BaseExpression, depth: int) -> bool:

@@ -587,8 +587,11 @@ def _show(findings: Sequence[Any]) -> str:
     return "\n".join(f"  {f.line}: {f.code} {f.message}" for f in findings) or "  (no findings)"
 
 
-def expect_flag(source: str, code: str, *, line: Optional[int] = None, **settings: Any) -> None:
-    """cio-lint reports `code` (on `line`, when given) for `source`."""
+def expect_flag(source: str, code: str, *, line: Optional[int] = None, says: Sequence[str] = (),
+                **settings: Any) -> None:
+    """cio-lint reports `code` (on `line`, when given) for `source`, and the message states each
+    of `says`: the words of the sdk.py record whose effect the test just observed, so a
+    message that stops reading its claim from that record fails here."""
     _require_rule(code)
     findings = lint(source, code=code, **settings)
     hits = [f for f in findings if f.code == code]
@@ -596,6 +599,11 @@ def expect_flag(source: str, code: str, *, line: Optional[int] = None, **setting
     if line is not None:
         assert any(f.line == line for f in hits), (
             f"cio-lint reported {code} on lines {[f.line for f in hits]}, expected line {line}:\n{_show(findings)}"
+        )
+        hits = [f for f in hits if f.line == line]
+    for words in ([says] if isinstance(says, str) else says):
+        assert any(words in f.message for f in hits), (
+            f"{code}'s message does not state what the SDK was observed to do ({words!r}):\n{_show(hits)}"
         )
 
 
