@@ -6,11 +6,9 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.finding import Edit
+from cio_lint.resolve.values import string_value
 from cio_lint.rules.base import Invalid, Rule, Valid
 
-#: Environment lookups: their value is a str (or None), never a Region.
-_ENV_CALLS = ("os.getenv", "os.environ.get")
-_ENV_MAPPINGS = ("os.environ",)
 _DISPLAYS = {cst.Dict: "a dict", cst.Tuple: "a tuple", cst.List: "a list", cst.Set: "a set"}
 
 
@@ -132,22 +130,10 @@ class RegionString(Rule):
         for display, name in _DISPLAYS.items():
             if isinstance(bound, display):
                 return name
-        if self._is_env_lookup(bound):
-            return "an environment variable (a string or None)"
+        known = string_value(self.resolver, expr)  # environment, config files, str(), ...
+        if known is not None:
+            return known.describe()
         return None
-
-    def _is_env_lookup(self, expr: cst.BaseExpression) -> bool:
-        if isinstance(expr, cst.Subscript):
-            return bool(self.resolver.qualified_names(expr.value) & set(_ENV_MAPPINGS))
-        if not isinstance(expr, cst.Call) or not (self.resolver.qualified_names(expr.func) & set(_ENV_CALLS)):
-            return False
-        if any(arg.star for arg in expr.args):
-            return False
-        defaults = [a.value for a in expr.args[1:] if a.keyword is None]
-        defaults += [a.value for a in expr.args if a.keyword is not None and a.keyword.value in ("default", "value")]
-        # the default is what comes back when the variable is unset: it must be a string or None too
-        literals = [self.resolver.literal(d) for d in defaults]
-        return all(lit is not None and (lit.value is None or isinstance(lit.value, str)) for lit in literals)
 
     def _region_named(self, expr: cst.BaseExpression) -> Optional[sdk.Region]:
         literal = self.resolver.literal(expr)

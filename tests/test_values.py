@@ -1,0 +1,166 @@
+"""Values followed through the code (the values issue): strings from the environment and
+configuration, **kwargs dicts with known keys, clients in containers, wrappers of SDK calls.
+Each case is linted as a whole file; INVALID cases name the code and the line it is on."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.helpers import lint
+
+V3 = "==3.2.0"
+
+
+def _findings(code: str, sdk_version: str = V3):
+    return lint(textwrap.dedent(code), sdk_version=sdk_version)
+
+
+def _lines(code: str, wanted: str, sdk_version: str = V3):
+    return [f.line for f in _findings(code, sdk_version) if f.code == wanted]
+
+
+# -- strings known without a literal (CIO402) -------------------------------------------------
+
+REGION_INVALID = [
+    pytest.param("""
+        import os
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=os.environ['CIO_REGION'])
+        """, 4, id="environ-subscript"),
+    pytest.param("""
+        import os
+        from customerio import CustomerIO
+        REGION = os.environ.get('CIO_REGION', default='us')
+        cio = CustomerIO('s', 'k', region=REGION)
+        """, 5, id="environ-get-through-a-name"),
+    pytest.param("""
+        from os import getenv
+        from customerio import APIClient
+        region = getenv('CIO_REGION')
+        if not region:
+            region = 'us'
+        api = APIClient('k', region=region.lower())
+        """, 7, id="every-binding-a-string"),
+    pytest.param("""
+        import os
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=os.getenv('CIO_REGION') or 'us')
+        """, 4, id="getenv-or-literal"),
+    pytest.param("""
+        from customerio import CustomerIO
+        SETTINGS = {'region': 'eu', 'site_id': 's'}
+        cio = CustomerIO('s', 'k', region=SETTINGS.get('region', 'us'))
+        """, 4, id="settings-dict-get-default"),
+    pytest.param("""
+        import configparser
+        from customerio import CustomerIO
+        cfg = configparser.ConfigParser()
+        cfg.read('app.ini')
+        cio = CustomerIO('s', 'k', region=cfg['customerio']['region'])
+        """, 6, id="configparser-section"),
+    pytest.param("""
+        import configparser
+        from customerio import CustomerIO
+        cfg = configparser.ConfigParser()
+        section = cfg['customerio']
+        cio = CustomerIO('s', 'k', region=section.get('region', 'us'))
+        """, 6, id="configparser-section-get"),
+    pytest.param("""
+        import configparser
+        from customerio import CustomerIO
+        parser = configparser.ConfigParser()
+        cio = CustomerIO('s', 'k', region=parser.get('cio', 'region', fallback='us'))
+        """, 5, id="configparser-get-fallback"),
+    pytest.param("""
+        from decouple import config
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=config('CIO_REGION', default='us'))
+        """, 4, id="decouple-config"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=str(REGION))
+        """, 3, id="str-call"),
+    pytest.param("""
+        from customerio import CustomerIO
+        name = 'e'
+        cio = CustomerIO('s', 'k', region=f"{name}u")
+        """, 4, id="f-string"),
+]  # fmt: skip
+
+REGION_VALID = [
+    # a settings object whose type the code cannot see
+    pytest.param("""
+        from django.conf import settings
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=settings.get('CIO_REGION', 'us'))
+        """, id="unknown-settings-get"),
+    pytest.param("""
+        from django.conf import settings
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=getattr(settings, 'CIO_REGION', 'us'))
+        """, id="getattr-settings"),
+    # the default is a Region: when the variable is unset the call is right
+    pytest.param("""
+        import os
+        from customerio import CustomerIO, Regions
+        cio = CustomerIO('s', 'k', region=os.getenv('CIO_REGION', Regions.US))
+        """, id="getenv-region-default"),
+    # one path gives a Region
+    pytest.param("""
+        import os
+        from customerio import CustomerIO, Regions
+        region = os.getenv('CIO_REGION')
+        if region == 'eu':
+            region = Regions.EU
+        cio = CustomerIO('s', 'k', region=region)
+        """, id="rebound-to-a-region"),
+    pytest.param("""
+        import os
+        from customerio import CustomerIO, Regions
+        cio = CustomerIO('s', 'k', region=Regions.EU if os.getenv('EU') else Regions.US)
+        """, id="ifexp-regions"),
+    # a dict that is changed elsewhere may hold anything
+    pytest.param("""
+        from customerio import CustomerIO, Regions
+        SETTINGS = {'region': 'eu'}
+        SETTINGS['region'] = Regions.EU
+        cio = CustomerIO('s', 'k', region=SETTINGS.get('region'))
+        """, id="dict-stored-into"),
+    pytest.param("""
+        from decouple import config
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k', region=config('CIO_REGION', cast=to_region))
+        """, id="decouple-cast"),
+    # a parameter: its callers decide
+    pytest.param("""
+        from customerio import CustomerIO
+        def make(region='us'):
+            return CustomerIO('s', 'k', region=region)
+        """, id="parameter"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code, line", REGION_INVALID)
+def test_region_known_to_be_a_string(code, line):
+    assert _lines(code, "CIO402") == [line]
+
+
+@pytest.mark.parametrize("code", REGION_VALID)
+def test_region_that_may_be_a_region_is_not_judged(code):
+    assert _lines(code, "CIO402") == []
+
+
+def test_region_message_says_where_the_string_comes_from():
+    [finding] = [f for f in _findings(REGION_INVALID[0].values[0]) if f.code == "CIO402"]
+    assert "an environment variable (a string)" in finding.message
+
+
+def test_a_string_default_leaves_no_none():
+    or_literal = [p.values[0] for p in REGION_INVALID if p.id == "getenv-or-literal"][0]
+    [finding] = [f for f in _findings(or_literal) if f.code == "CIO402"]
+    assert "an environment variable (a string)," in finding.message
+    [bare] = [f for f in _findings("import os\nfrom customerio import CustomerIO\n"
+                                   "CustomerIO('s', 'k', region=os.getenv('R'))\n") if f.code == "CIO402"]
+    assert "(a string or None)" in bare.message
