@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
+    from cio_lint.inventory import InventorySink
     from cio_lint.resolve import Resolver
     from cio_lint.rules.base import Rule
 
@@ -213,10 +214,12 @@ def lint_bytes(
     project: Project,
     rules: Optional[Sequence[Type["Rule"]]] = None,
     module_name: str = "",
+    inventory: Optional["InventorySink"] = None,
 ) -> List[Finding]:
     """Findings for one file's bytes or text (not yet filtered by noqa or per-file-ignores).
 
-    Bytes are preferred: LibCST then honours the coding cookie and BOM itself.
+    Bytes are preferred: LibCST then honours the coding cookie and BOM itself. `inventory`:
+    also record what the file sends (cio_lint/inventory.py) there, in the same traversal.
     """
     if not might_use_sdk(data, project, module_name):
         return []  # neither LibCST nor the rules are imported for this file
@@ -224,9 +227,9 @@ def lint_bytes(
 
     if rules is None:
         rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
-    if not rules:
+    if not rules and inventory is None:
         return []
-    findings = _check(data, path, settings, project, rules, module_name)
+    findings = _check(data, path, settings, project, rules, module_name, inventory)
     # CIO000 is on by default and selectable like any code (flake8 treats its E999 the same).
     if not rule_registry.enabled(PARSE_ERROR, True, settings.select, settings.ignore, settings.extend_select):
         findings = [f for f in findings if f.code != PARSE_ERROR]
@@ -308,7 +311,7 @@ class _time_limit:
             signal.signal(signal.SIGALRM, self.previous)
 
 
-def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
+def _check(data, path, settings, project, rules, module_name, inventory=None) -> List[Finding]:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -342,10 +345,16 @@ def _check(data, path, settings, project, rules, module_name) -> List[Finding]:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         context = FileContext(path, wrapper, settings, project, module_name)
         visitors = [rule(context) for rule in rules]
+        if inventory is not None:
+            from cio_lint.inventory import collector
+
+            visitors.append(collector(context))
         # Scope analysis and the resolver's own searches walk the tree with LibCST visitors:
         # give them the walk that does not rebuild every node.
         with _time_limit(FILE_TIME_LIMIT), FastVisits():
             run_visitors(wrapper, visitors)
+            if inventory is not None:
+                inventory.data = visitors[-1].result()
     except FileTimeout:
         return [_parse_error(path, 1, 1, f"checking it took longer than {FILE_TIME_LIMIT:g}s; "
                              "abandoned (please report this file)")]  # fmt: skip
@@ -389,7 +398,35 @@ def lint_source(
     settings = settings or Settings()
     if project is None:
         project = project_for(None, settings)
-    return lint_bytes(source, path, settings, project, rules)
+    if rules is None:
+        from cio_lint import rules as rule_registry
+
+        rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
+    if not any(getattr(rule, "PROJECT", False) for rule in rules):
+        return lint_bytes(source, path, settings, project, rules)
+    # Project-level rules see this source as the whole project.
+    from cio_lint.inventory import InventorySink, ProjectInventory
+
+    sink = InventorySink()
+    findings = lint_bytes(source, path, settings, project, rules, inventory=sink)
+    return sorted(findings + project_findings(ProjectInventory({path: sink.data}), settings, rules))
+
+
+def project_findings(inventory, settings: Settings, rules: Sequence[Type["Rule"]]) -> List[Finding]:
+    """The findings of the project-level rules among `rules` (CIO503, CIO504) for a project's
+    inventory (cio_lint/inventory.py), in every file of it; an internal error in one becomes
+    a CIO000 naming the rule, as for the other rules."""
+    found: List[Finding] = []
+    for rule in rules:
+        if not getattr(rule, "PROJECT", False):
+            continue
+        try:
+            found.extend(rule.project_findings(inventory, settings))
+        except Exception as exc:
+            where = next(iter(inventory.files), "<project>")
+            found.append(_parse_error(where, 1, 1, f"internal error in rule {rule.CODE} {rule.NAME}: "
+                                      f"{type(exc).__name__}: {exc}"))  # fmt: skip
+    return sorted(found)
 
 
 def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,

@@ -795,3 +795,40 @@ TRACK_US_DATA_VIA_EU = Documented("Customer.io documents that these requests fai
 #: App API and Data Pipelines (CDP): the docs only say to use the region's host; a 401 from
 #: the wrong region is reported by users, not documented, so messages claim no effect.
 OTHER_APIS_REGION = Documented("", "https://docs.customer.io/api/app/ and https://docs.customer.io/api/cdp/")
+# --------------------------------------------------------------------------------------------
+# What calls send (the inventory, CIO503/CIO504 and the tracking-plan rules)
+
+#: Track client methods that send a named event (their `event_name` parameter names it).
+#: `pageview` is left out: its second argument is a page URL, not an event name.
+EVENT_METHODS = ("track", "track_anonymous", "backfill")
+#: Track client methods whose extra keywords are person attributes.
+PERSON_METHODS = ("identify",)
+#: customerio.analytics 1.1.0 `Client` signatures after `self` (`client.py:97,118,184,213`);
+#: the module-level functions proxy `*args, **kwargs` to them, so positions follow these.
+CDP_PARAMS: Mapping[str, Tuple[str, ...]] = {
+    "track": CDP_TRACK_PARAMS,
+    "identify": ("user_id", "traits", "context", "timestamp", "anonymous_id", "integrations", "message_id"),
+    "page": ("user_id", "category", "name", "properties", "context", "timestamp", "anonymous_id",
+             "integrations", "message_id"),
+    "screen": ("user_id", "category", "name", "properties", "context", "timestamp", "anonymous_id",
+               "integrations", "message_id"),
+}  # fmt: skip
+#: CDP function -> (what it sends, the parameter naming it, the parameter holding its fields)
+CDP_SENDS: Mapping[str, Tuple[str, Optional[str], str]] = {
+    "track": ("event", "event", "properties"),
+    "page": ("page", "name", "properties"),
+    "screen": ("screen", "name", "properties"),
+    "identify": ("person", None, "traits"),
+}
+#: How a `datetime` value reaches the API: the Track SDK turns it into epoch seconds
+#: (`client_base.py` `_datetime_to_timestamp`, 3.2.0), the CDP library into an ISO 8601
+#: string (`request.py` `DatetimeSerializer`, `obj.isoformat()`, 1.1.0).
+DATETIME_WIRE_TYPES: Mapping[str, str] = {"track": "timestamp", "cdp": "date-string"}
+#: Calls that return epoch seconds.
+EPOCH_CALLS = frozenset({"time.time"})
+#: Calls that return a datetime (qualified names).
+DATETIME_CALLS = frozenset({
+    "datetime.datetime", "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today",
+    "datetime.datetime.fromtimestamp", "datetime.datetime.utcfromtimestamp", "datetime.datetime.fromisoformat",
+    "datetime.datetime.strptime", "datetime.datetime.combine", "django.utils.timezone.now",
+})  # fmt: skip

@@ -40,6 +40,8 @@ CATALOGUE: Sequence[Entry] = (
     Entry("CIO404", "cdp-unknown-setting", True, "cdp_unknown_setting", "CdpUnknownSetting"),
     Entry("CIO501", "event-name-style", True, "event_name_style", "EventNameStyle"),
     Entry("CIO502", "unknown-event", True, "unknown_event", "UnknownEvent"),
+    Entry("CIO503", "event-name-variants", True, "event_name_variants", "EventNameVariants"),
+    Entry("CIO504", "attribute-type-drift", True, "attribute_type_drift", "AttributeTypeDrift"),
     Entry("CIO601", "track-signature", True, "track_signature", "TrackSignature"),
     Entry("CIO602", "unknown-sdk-name", True, "unknown_sdk_name", "UnknownSdkName"),
     Entry("CIO603", "unreachable-except", True, "unreachable_except", "UnreachableExcept"),

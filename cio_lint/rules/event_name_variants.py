@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterator, List, Tuple
+
+from cio_lint.finding import Finding
+from cio_lint.inventory import EVENT, PAGE, SCREEN, ProjectInventory, SendUse
+from cio_lint.rules._project import finding, majority, places
+from cio_lint.rules.base import Invalid, Rule, Valid
+
+#: what is ignored when comparing two spellings: case, separators, whitespace
+_SEPARATORS = re.compile(r"[\s_\-.:/]+")
+
+
+def variant_key(name: str) -> str:
+    """"signed_up", "Signed Up", "signedUp", " signed-up " -> "signedup"."""
+    return _SEPARATORS.sub("", name).lower()
+
+
+class EventNameVariants(Rule):
+    """The same event is spelled two or more ways in the project.
+
+    ## What it does
+    Compares every literal event name the project sends (`track()`, `track_anonymous()`,
+    `backfill()`, CDP `analytics.track()`; page and screen names among themselves) ignoring
+    case, separators and whitespace. When one event is written more than one way, reports
+    each place that uses a less common spelling, with the places of the most common one (or
+    of the spelling `events` / the tracking plan configures). Needs no configuration.
+
+    ## Why is this bad?
+    Customer.io matches event names exactly. A campaign triggered by `signed_up` never starts
+    for the people whose signup was sent as `Signed Up` or `signedUp`, and a segment on one
+    spelling misses everyone sent the other: both are stored, nothing reports the split.
+
+    ## Example
+    ```python
+    cio.track(user.id, "signed_up")           # views.py
+    cio.track(user.id, "Signed Up")           # api.py
+    ```
+
+    ## Use instead
+    ```python
+    cio.track(user.id, "signed_up")           # one spelling everywhere
+    ```
+
+    ## Fix safety
+    No fix: which spelling the dashboard's triggers use is only known there.
+    """
+
+    CODE = "CIO503"
+    NAME = "event-name-variants"
+    PROJECT = True
+
+    VALID = [
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+              "cio.track('u', 'signed_up')\ncio.track('u', 'signed_up')\ncio.track('u', 'sign_up')\n"),
+        # Segment's analytics is not Customer.io's, so its spelling is another workspace's
+        Valid("import analytics\nfrom customerio import CustomerIO\n"
+              "CustomerIO('s', 'k').track('u', 'signed_up')\nanalytics.track('u', 'Signed Up')\n"),
+        # CIO502 (not a configured event) already reports it, naming the configured spelling
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+              "cio.track('u', 'signup')\ncio.track('u', 'sign_up')\n", config={"events": ["signup"]}),
+        # a page name is not an event name
+        Valid("from customerio import analytics\nanalytics.track('u', 'home')\nanalytics.page('u', None, 'Home')\n"),
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+              "cio.track('u', event)\ncio.track('u', 'signed_up')\n"),
+    ]
+    INVALID = [
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+                "cio.track('u', 'signed_up')\ncio.track('u', 'signed_up')\ncio.track_anonymous('a', 'signed-up')\n",
+                line=5),
+        Invalid("from customerio import CustomerIO, analytics\ncio = CustomerIO('s', 'k')\n"
+                "cio.track('u', 'order_completed')\ncio.backfill('u', 'order_completed', 1700000000)\n"
+                "analytics.track('u', 'ORDER COMPLETED')\nanalytics.track('u', 'orderCompleted')\n", count=2),
+        # the configured spelling wins even when the code uses it less
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+                "cio.track('u', 'sign_up')\ncio.track('u', 'sign_up')\ncio.track('u', 'signup')\n",
+                config={"events": ["signup"], "ignore": ["CIO502"]}, count=2, line=3),
+    ]  # fmt: skip
+
+    @classmethod
+    def project_findings(cls, inventory: ProjectInventory, settings) -> Iterator[Finding]:
+        configured = list(settings.events) + list(_plan_events(settings))
+        selected = _selected(settings)
+        # CIO502 reports a name that is not configured, naming the configured one: one finding
+        unknown_rule_on = bool(configured) and "CIO502" in selected
+        for kind in (EVENT, PAGE, SCREEN):
+            groups: Dict[str, Dict[str, List[SendUse]]] = {}
+            for name, uses in inventory.named(kind).items():
+                groups.setdefault(variant_key(name), {})[name] = uses
+            for spellings in groups.values():
+                if len(spellings) < 2:
+                    continue
+                canonical = majority(((n, [u.at for u in uses]) for n, uses in spellings.items()),
+                                     preferred=[e for e in configured if e in spellings])  # fmt: skip
+                at = [u.at for u in spellings[canonical]]
+                for name, uses in sorted(spellings.items()):
+                    if name == canonical:
+                        continue
+                    if kind == EVENT and unknown_rule_on and name not in configured:
+                        continue
+                    for use in uses:
+                        yield finding(cls, use.at, _message(kind, name, canonical, at))
+
+
+def _message(kind: str, name: str, canonical: str, at) -> str:
+    what = {EVENT: "event", PAGE: "page", SCREEN: "screen"}[kind]
+    return (f"{what} {name!r} is also sent as {canonical!r} ({places(at)}): triggers and segments match one "
+            f"spelling exactly, so the other never counts; use {canonical!r}")
+
+
+def _selected(settings) -> List[str]:
+    from cio_lint import rules as rule_registry
+
+    return rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+
+
+def _plan_events(settings) -> Tuple[str, ...]:
+    plan = getattr(settings, "tracking_plan", None)
+    return tuple(plan.events) if plan is not None else ()
