@@ -264,6 +264,47 @@ def path_glob(raw: str) -> Optional[str]:
     return pattern[2:] if pattern.startswith("./") else pattern
 
 
+class SettingsSource:
+    """The settings for each file, for both front-ends: its nearest `[tool.cio-lint]` (or the
+    `--config` file, or none under `--isolated`) with the front-end's options on top.
+
+    `options` is a `[tool.cio-lint]`-shaped mapping (the CLI's flags, flake8's `--cio-*`
+    options), validated once here: a mistake raises ConfigError naming the option as `style`
+    spells it. Plain data (`args()`), so `--jobs` workers rebuild an equal source instead of
+    pickling its caches.
+    """
+
+    def __init__(self, config_file: Optional[Path] = None, isolated: bool = False,
+                 options: Optional[Mapping[str, Any]] = None, where: str = "command line",
+                 style: str = "cli") -> None:  # fmt: skip
+        self.config_file = config_file
+        self.isolated = isolated
+        self.options = dict(options or {})
+        self.where = where
+        self.style = style
+        validated = settings_from_mapping(self.options, where, style=style)
+        fields = [KEYS[key.replace("_", "-")][0] for key in self.options]
+        self._overrides = {attr: getattr(validated, attr) for attr in fields}
+        if config_file is not None and not config_file.is_file():
+            raise ConfigError(f"--config {config_file}: no such file")
+        self._cache: Dict[Optional[Path], Settings] = {}
+        self._dirs: Dict[Path, Optional[Path]] = {}
+
+    def args(self) -> Tuple[Optional[Path], bool, Dict[str, Any], str, str]:
+        return self.config_file, self.isolated, self.options, self.where, self.style
+
+    def for_path(self, path: Path) -> Settings:
+        if self.isolated:
+            pyproject = None
+        elif self.config_file is not None:
+            pyproject = self.config_file.absolute()
+        else:
+            pyproject = find_pyproject(path.absolute(), self._dirs)
+        if pyproject not in self._cache:
+            self._cache[pyproject] = load_settings(pyproject).with_overrides(**self._overrides)
+        return self._cache[pyproject]
+
+
 def parse_list_option(value: Optional[str]) -> Tuple[str, ...]:
     return tuple(v for v in re.split(r"[,\s]+", value or "") if v)
 

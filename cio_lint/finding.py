@@ -7,7 +7,12 @@ CLI print them; the flake8 front-end converts to flake8's 0-based column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Tuple
+
+if TYPE_CHECKING:
+    from cio_lint.config import Settings
+    from cio_lint.project import Project
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -72,3 +77,37 @@ class Finding:
                 ],
             },
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# Project-level findings: the hook a rule module may offer (see cio_lint/runner.py)
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    """What a rule's `check_project(run)` hook sees: one project of the run, once.
+
+    `files` are the files of this run that belong to the project; `sdk_files` those among
+    them that passed the prefilter (the engine ran the rules on them).
+    """
+
+    project: "Project"
+    settings: "Settings"
+    files: Tuple[Path, ...] = ()
+    sdk_files: Tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectFinding:
+    """A finding a project hook reports in some file of the project (a dependency file, say).
+
+    The runner gives it the rule's code and name and filters it like a file's findings:
+    exclude, per-file-ignores and `# noqa` on its line.
+    """
+
+    path: Path
+    line: int
+    message: str
+    column: int = 1
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
-from cio_lint.config import ConfigError, Settings, find_pyproject, load_settings, settings_from_mapping
+from cio_lint.config import ConfigError, SettingsSource, find_pyproject, load_settings, settings_from_mapping
 from cio_lint.engine import lint_bytes, might_use_sdk, per_file_ignored
 from cio_lint.noqa import CIO_IGNORE_MARK, Suppressions
 from cio_lint.project import project_for
@@ -42,8 +42,7 @@ class Checker:
     _flake8_options: ClassVar[Dict[str, Any]] = {}
     _named_off_rules: ClassVar[List[str]] = []  # codes
     _isolated: ClassVar[bool] = False
-    _settings_cache: ClassVar[Dict[Optional[Path], Any]] = {}
-    _dir_cache: ClassVar[Dict[Path, Optional[Path]]] = {}
+    _source: ClassVar[Optional[SettingsSource]] = None
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.filename = filename
@@ -84,8 +83,7 @@ class Checker:
         # (always False there), so the command line is where a plugin can see it.
         cls._isolated = bool(getattr(options, "isolated", False)) or "--isolated" in sys.argv[1:]
         cls._check_configuration(options)
-        cls._settings_cache = {}
-        cls._dir_cache = {}
+        cls._source = None
         cls._context_cache = {}
 
     @classmethod
@@ -113,18 +111,6 @@ class Checker:
         if self.filename in ("stdin", "-"):
             return None
         return Path(self.filename).absolute()
-
-    def _settings(self) -> Settings:
-        path = self._path() or Path.cwd()
-        pyproject = None if self._isolated else find_pyproject(path, self._dir_cache)
-        if pyproject not in self._settings_cache:
-            base = load_settings(pyproject)
-            # flake8 selects and ignores codes itself; run every rule [tool.cio-lint] allows
-            # and every off-by-default rule (flake8's default ignore hides those).
-            self._settings_cache[pyproject] = settings_from_mapping(
-                self._flake8_options, "flake8 options", base, style="flake8"
-            )
-        return self._settings_cache[pyproject]
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         source = "".join(self.lines)
@@ -157,7 +143,12 @@ class Checker:
         """(settings, project) for the file's directory, computed once per directory."""
         directory = Path.cwd() if path is None else path.parent
         if directory not in self._context_cache:
-            settings = self._settings()
+            if self._source is None:
+                # flake8 selects and ignores codes itself; run every rule [tool.cio-lint]
+                # allows and every off-by-default rule (flake8's default ignore hides those).
+                type(self)._source = SettingsSource(None, self._isolated, self._flake8_options,
+                                                    "flake8 options", style="flake8")  # fmt: skip
+            settings = self._source.for_path(path or Path.cwd())
             self._context_cache[directory] = (settings, project_for(path, settings))
         return self._context_cache[directory]
 

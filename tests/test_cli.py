@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from cio_lint import cli as cli_module
+from cio_lint import runner as runner_module
 from cio_lint import rules as rule_registry
 from tests.conftest import FIXTURES
 from tests.integrations.helpers import BAD, CLEAN, cio_lint, cio_lint_process, parse_text, readme_block, write
@@ -315,7 +315,7 @@ def test_jobs_auto_starts_workers_only_for_enough_files_that_use_the_sdk(in_tmp,
     write(in_tmp, {f"plain/mod{i}.py": "import json\n" for i in range(200)})
     serial = cio_lint("check", "-j", "1", "--format", "json")
     pools = _counting_pools(monkeypatch)
-    monkeypatch.setattr(cli_module, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(runner_module, "_cpu_count", lambda: 2)
     auto = cio_lint("check", "--format", "json")  # the default is auto
     assert pools == [2]  # 40 SDK files: 2 workers of 16 or more (the 200 others stay here)
     assert auto.stdout == serial.stdout and auto.exit_code == serial.exit_code == 1

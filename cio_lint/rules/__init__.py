@@ -16,6 +16,20 @@ if TYPE_CHECKING:
 
 PARSE_ERROR_CODE = "CIO000"
 PARSE_ERROR_NAME = "parse-error"
+PARSE_ERROR_SUMMARY = "A file cannot be parsed or checked; the message says why."
+PARSE_ERROR_DOC = """\
+## What it does
+Reports a file cio-lint cannot check: a syntax error (including Python 2 code), bytes that
+do not decode, nesting too deep to parse, an unreadable file, or an internal error in a rule.
+The message says which.
+
+## Why is this bad?
+A file that is not checked can hide every other mistake. flake8 reports its own `E999` for
+syntax errors and never runs plugins on such a file, so CIO000 for syntax errors appears in
+the CLI only.
+
+## Fix safety
+No fix."""
 
 
 class Entry(NamedTuple):
@@ -24,6 +38,9 @@ class Entry(NamedTuple):
     default_enabled: bool
     module: str  # under cio_lint.rules
     cls: str
+    #: the module offers `check_project(run)` (project-level findings, cio_lint/runner.py),
+    #: worth importing it only when this dotted attribute of the ProjectRun holds
+    project_gate: Optional[str] = None
 
 
 #: Every rule, in the catalogue's order.
@@ -45,7 +62,8 @@ CATALOGUE: Sequence[Entry] = (
     Entry("CIO601", "track-signature", True, "track_signature", "TrackSignature"),
     Entry("CIO602", "unknown-sdk-name", True, "unknown_sdk_name", "UnknownSdkName"),
     Entry("CIO603", "unreachable-except", True, "unreachable_except", "UnreachableExcept"),
-    Entry("CIO604", "sdk-distribution-conflict", True, "sdk_distribution_conflict", "SdkDistributionConflict"),
+    Entry("CIO604", "sdk-distribution-conflict", True, "sdk_distribution_conflict", "SdkDistributionConflict",
+          "project.distribution_conflict"),
 )
 
 _ENTRY_BY_CODE: Dict[str, Entry] = {e.code: e for e in CATALOGUE}
@@ -159,3 +177,37 @@ def rule_table_markdown() -> str:
             f"| {rule.FIX or '–'} |"
         )
     return "\n".join(rows) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# What `cio-lint rule` prints
+
+
+def explanations() -> List[dict]:
+    """Every rule's explanation (CIO000 first), as `cio-lint rule --format json` prints it."""
+    entries = [{
+        "code": PARSE_ERROR_CODE,
+        "name": PARSE_ERROR_NAME,
+        "summary": PARSE_ERROR_SUMMARY,
+        "default": "on",
+        "fix": None,
+        "explanation": PARSE_ERROR_DOC,
+    }]  # fmt: skip
+    for entry in CATALOGUE:
+        rule = rule_class(entry.code)
+        entries.append({
+            "code": rule.CODE,
+            "name": rule.NAME,
+            "summary": rule.summary(),
+            "default": "on" if rule.DEFAULT_ENABLED else "off",
+            "fix": rule.FIX,
+            "explanation": rule.documentation(),
+        })  # fmt: skip
+    return entries
+
+
+def explanation_text(entry: dict) -> str:
+    default = "on by default" if entry["default"] == "on" else "off by default (enable it by its code or name)"
+    fix = f"{entry['fix']} fix available" if entry["fix"] else "no fix"
+    return (f"# {entry['code']} {entry['name']}\n\n{entry['summary']}\n\n"
+            f"{default}; {fix}.\n\n{entry['explanation']}\n")  # fmt: skip

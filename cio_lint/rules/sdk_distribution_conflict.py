@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Iterator
+
 import libcst as cst
 
+from cio_lint.finding import ProjectFinding, ProjectRun
 from cio_lint.resolve import dotted_name
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -14,6 +17,17 @@ def dependency_line_message(decl, other) -> str:
     """The message at the dependency line `decl` (the CLI reports one at each of the two)."""
     return (f"{decl.distribution} is declared beside {other.distribution}: customerio-cdp-analytics "
             f"{BREAKAGE}; drop one of the two, or import the SDK from customerio.track / customerio.api")
+
+
+def check_project(run: ProjectRun) -> Iterator[ProjectFinding]:
+    """The project-level hook: a finding at each of the two dependency lines, once per
+    project, since the conflict is in the project's requirements, not only at the imports."""
+    conflict = run.project.distribution_conflict()
+    if conflict is None:
+        return
+    sdk_decl, cdp_decl = conflict
+    for decl, other in ((sdk_decl, cdp_decl), (cdp_decl, sdk_decl)):
+        yield ProjectFinding(decl.path, decl.line, dependency_line_message(decl, other))
 
 
 class SdkDistributionConflict(Rule):

@@ -1,0 +1,497 @@
+"""A run over paths: walking and excludes, the `--jobs` pool, project-level findings, the fix loop.
+
+The CLI (cio_lint/cli.py) turns its flags into one `CheckOptions` and calls `run()`; what comes
+back is plain data it renders. Each file goes bytes -> settings and project -> engine ->
+per-file-ignores and `# noqa`; project hooks (a rule module's `check_project`) add findings
+in other files (dependency files), filtered the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import functools
+import importlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from cio_lint import report
+from cio_lint import rules as rule_registry
+from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, path_glob
+from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
+from cio_lint.finding import Finding, ProjectFinding, ProjectRun
+from cio_lint.fix import decode_source, fix_text, wanted, write_atomically
+from cio_lint.project import Project, project_for
+
+#: --jobs N uses processes only when each worker gets at least this many files that pass the
+#: prefilter; below that, starting the workers costs more than it saves.
+FILES_PER_JOB = 4
+#: --jobs auto (the default) asks more: a worker's start-up (LibCST's import, ~0.15 s) must be
+#: paid for by files at ~10 ms each (bench/run.py).
+FILES_PER_AUTO_JOB = 16
+#: --fix re-lints and fixes again until nothing changes (fixes that overlapped in one pass
+#: apply in the next), at most this many passes, so that a second run finds nothing to fix.
+MAX_FIX_PASSES = 10
+#: --jobs auto
+JOBS_AUTO = 0
+
+
+class UsageError(Exception):
+    """Bad paths or arguments: one line on stderr, exit 2."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything `cio-lint check` was asked, as one value (the CLI's flags, by name)."""
+
+    paths: Tuple[str, ...] = ()
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    output_format: Optional[str] = None
+    output_file: Optional[str] = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    statistics: bool = False
+    show_source: bool = False
+    exit_zero: bool = False
+    config_file: Optional[str] = None
+    isolated: bool = False
+    stdin_filename: Optional[str] = None
+    force_exclude: bool = False
+    color: str = "auto"
+    region: Optional[str] = None
+    sdk_version: Optional[str] = None
+    quiet: bool = False
+    jobs: int = JOBS_AUTO
+
+    def settings_source(self) -> SettingsSource:
+        """The settings of each file: its config with these flags on top (validated here)."""
+        raw: Dict[str, object] = {}
+        for key, values in (("select", self.select), ("ignore", self.ignore),
+                            ("extend-select", self.extend_select)):  # fmt: skip
+            if values:
+                raw[key] = list(flag_values(values))
+        if self.region:
+            raw["region"] = self.region
+        if self.sdk_version:
+            raw["sdk-version"] = self.sdk_version
+        config_file = Path(self.config_file) if self.config_file else None
+        return SettingsSource(config_file, self.isolated, raw, "command line", style="cli")
+
+    def targets(self) -> Tuple[str, ...]:
+        """The paths to check: '-' alone with only --stdin-filename (ruff's shorthand), else '.'."""
+        if self.stdin_filename and not self.paths:
+            return ("-",)
+        return tuple(self.paths) or (".",)
+
+    def configured_format(self, source: SettingsSource) -> str:
+        """--format, else output-format from the config of the first path."""
+        if self.output_format:
+            return self.output_format
+        paths = self.targets()
+        first = self.stdin_filename if paths[0] == "-" and self.stdin_filename else paths[0]
+        target = Path.cwd() if first == "-" else Path(first)
+        return source.for_path(target.absolute()).output_format
+
+
+@dataclass
+class Checked:
+    path: Optional[Path]  # None for stdin
+    shown: str
+    data: bytes
+    findings: List[Finding]
+    #: the path whose configuration and project apply (stdin: --stdin-filename)
+    config_path: Optional[Path] = None
+    #: the file passed the prefilter: the engine ran the rules on it
+    sdk: bool = False
+
+
+@dataclass
+class Outcome:
+    results: List[Checked]
+    files_checked: int
+    fixed: int = 0
+    diffs: List[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> List[Finding]:
+        return sorted(f for r in self.results for f in r.findings)
+
+
+def run(options: CheckOptions, source: SettingsSource) -> Outcome:
+    """Check (and with --fix / --diff, fix) every target of `options`."""
+    outcome = _check_all(options.targets(), source, options.stdin_filename, options.force_exclude, options.jobs)
+    if options.fix or options.diff:
+        outcome.results, outcome.fixed, outcome.diffs = apply_fixes(
+            outcome.results, source, options.unsafe_fixes, write=not options.diff
+        )
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _relative_parts(path: Path, anchor: Optional[Path]) -> Tuple[str, ...]:
+    """`path` relative to `anchor` (the config's directory), else to the working directory.
+
+    Only that part is matched against exclude patterns: a checkout that happens to live under
+    a directory called `build` or `env` is not excluded as a whole. () when outside both.
+    """
+    absolute = os.path.abspath(path)
+    for base in (anchor, Path.cwd()):
+        if base is not None and _inside(absolute, base):
+            return Path(os.path.relpath(absolute, os.path.abspath(base))).parts
+    return ()
+
+
+def _inside(path, base) -> bool:
+    path, base = os.path.abspath(path), os.path.abspath(base)
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+@functools.lru_cache(maxsize=None)
+def _exclude_patterns(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern"], Optional["re.Pattern"]]:
+    """(name pattern, path pattern): each list of globs compiled once into one expression
+    (fnmatch per pattern per path part was a tenth of a run over a large tree)."""
+    names, paths = [], []
+    for raw in patterns:
+        path = path_glob(raw)
+        if path is not None:  # the path itself or anything below it
+            paths += [fnmatch.translate(path), fnmatch.translate(path + "/*")]
+        elif raw.rstrip("/"):
+            names.append(fnmatch.translate(raw.rstrip("/")))
+    return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)
+
+
+def _matches_exclude(parts: Sequence[str], patterns: Sequence[str], whole: bool) -> bool:
+    """flake8/ruff-style exclusion: a pattern without '/' matches any path component (or only
+    the last one when `whole` is False), a pattern with '/' matches the relative path."""
+    if not parts:
+        return False
+    names, paths = _exclude_patterns(tuple(patterns))
+    if paths is not None and paths.match("/".join(parts)):
+        return True
+    return names is not None and any(names.match(part) for part in (parts if whole else parts[-1:]))
+
+
+def is_excluded(path: Path, settings: Settings, whole: bool = True) -> bool:
+    patterns = settings.exclude + settings.extend_exclude
+    if not whole and _exclude_patterns(patterns)[1] is None:
+        parts: Sequence[str] = (path.name,)  # only the entry's own name can match
+    else:
+        parts = _relative_parts(path, settings.config_dir) or (path.name,)
+    return _matches_exclude(parts, patterns, whole)
+
+
+def iter_files(paths: Sequence[str], settings_for, force_exclude: bool) -> Iterator[Path]:
+    seen = set()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{raw}: no such file or directory")
+        if force_exclude and is_excluded(path, settings_for(path)):
+            continue
+        found = _walk(path, settings_for) if path.is_dir() else [path]  # named files: any suffix
+        for candidate in found:
+            key = os.path.abspath(candidate)
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def _walk(root: Path, settings_for) -> Iterator[Path]:
+    for directory, dirnames, filenames in os.walk(root):
+        base = Path(directory)
+        settings = settings_for(base)
+        # Each entry is matched by its own name (its parents were matched on the way down).
+        dirnames[:] = sorted(d for d in dirnames if not is_excluded(base / d, settings, whole=False))
+        for name in sorted(filenames):
+            if name.endswith((".py", ".pyi")):
+                candidate = base / name
+                if not is_excluded(candidate, settings, whole=False):
+                    yield candidate
+
+
+def display(path: Path) -> str:
+    """How a path is shown: relative to the working directory when it is below it."""
+    try:
+        return str(path.relative_to(Path.cwd())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking files
+
+
+def filtered(findings: List[Finding], shown: str, settings: Settings, path: Optional[Path],
+             data: bytes) -> List[Finding]:  # fmt: skip
+    """The findings `[tool.cio-lint] per-file-ignores` and `# noqa` in `data` leave."""
+    if not findings:
+        return findings
+    ignored = per_file_ignored(shown, settings, path)
+    findings = [f for f in findings if not ignored(f)]
+    decoded = decode_source(data)
+    if decoded is not None:
+        findings = noqa_filter(findings, decoded[0])
+    return findings
+
+
+def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: Optional[Path]) -> List[Finding]:
+    project = project_for(path_for_project, settings)
+    module_name = project.module_name(path_for_project) if path_for_project else ""
+    findings = lint_bytes(data, shown, settings, project, module_name=module_name)
+    return filtered(findings, shown, settings, path_for_project, data)
+
+
+def _read(path: Path, shown: str) -> Tuple[bytes, Optional[Checked]]:
+    try:
+        return path.read_bytes(), None
+    except IsADirectoryError:
+        return b"", Checked(path, shown, b"", [_unreadable(shown, "is a directory")], path)
+    except OSError as exc:
+        return b"", Checked(path, shown, b"", [_unreadable(shown, f"cannot read: {exc.strerror or exc}")], path)
+
+
+def _unreadable(shown: str, reason: str) -> Finding:
+    return Finding(shown, 1, 1, rule_registry.PARSE_ERROR_CODE, rule_registry.PARSE_ERROR_NAME,
+                   f"cannot check this file: {reason}", 1, 1)  # fmt: skip
+
+
+def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, jobs) -> Outcome:
+    results: List[Checked] = []
+    if "-" in paths:
+        shown = stdin_filename or "-"
+        where = (Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.py").absolute()
+        settings = source.for_path(where)
+        data = sys.stdin.buffer.read()
+        if force_exclude and stdin_filename and is_excluded(Path(stdin_filename), settings):
+            findings: List[Finding] = []
+        else:
+            findings = check_bytes(data, shown, settings, where)
+        results.append(Checked(None, shown, data, findings, where, sdk=might_use_sdk(data)))
+        paths = [p for p in paths if p != "-"]
+    files = list(iter_files(paths, source.for_path, force_exclude))
+    results.extend(_check_files(files, source, jobs))
+    checked = len(results)
+    results.extend(project_findings(results, source))
+    return Outcome(results, checked)
+
+
+def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:
+    """Check `files` in order. This process reads every file and applies the byte prefilter
+    (most files stop there); the files that may use the SDK are checked here, or shared among
+    worker processes when `jobs` allows and there are enough of them to pay for it."""
+    results: List[Checked] = []
+    pending: List[int] = []  # indexes of the files that pass the prefilter
+    for path in files:
+        shown = display(path)
+        data, unreadable = _read(path, shown)
+        if unreadable is not None:
+            results.append(unreadable)
+            continue
+        project = project_for(path, source.for_path(path))
+        if not might_use_sdk(data, project, project.module_name(path)):
+            data = b""  # only files with findings need their bytes (fixes, --show-source)
+        else:
+            pending.append(len(results))
+        results.append(Checked(path, shown, data, [], path, sdk=bool(data)))
+    if jobs == JOBS_AUTO:
+        workers = min(_cpu_count(), len(pending) // FILES_PER_AUTO_JOB)
+    else:
+        workers = min(jobs, len(pending) // FILES_PER_JOB)
+    if workers <= 1:
+        for i in pending:
+            r = results[i]
+            r.findings = check_bytes(r.data, r.shown, source.for_path(r.path), r.path)
+            if not r.findings:
+                r.data = b""
+        return results
+    from concurrent.futures import ProcessPoolExecutor  # only when it pays (start-up time)
+
+    # Contiguous chunks keep each worker's project cache warm; map() keeps the order, and the
+    # findings are sorted afterwards, so the output is the same as with -j1.
+    size = -(-len(pending) // (workers * 4))
+    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    jobs_args = [(source.args(), [(results[i].path, results[i].shown, results[i].data) for i in chunk])
+                 for chunk in chunks]  # fmt: skip
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk, findings in zip(chunks, pool.map(_check_chunk, jobs_args)):
+            for i, found in zip(chunk, findings):
+                results[i].findings = found
+                if not found:
+                    results[i].data = b""
+    return results
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+_worker_sources: Dict[tuple, SettingsSource] = {}
+
+
+def _check_chunk(job) -> List[List[Finding]]:
+    """In a worker process: the findings of some files, with settings rebuilt from the
+    parent's args."""
+    args, files = job
+    key = repr(args)
+    source = _worker_sources.get(key)
+    if source is None:
+        source = _worker_sources[key] = SettingsSource(*args)
+    return [check_bytes(data, shown, source.for_path(path), path) for path, shown, data in files]
+
+
+# ---------------------------------------------------------------------------------------------
+# Project-level findings
+
+
+def project_findings(results: List[Checked], source: SettingsSource) -> List[Checked]:
+    """What the rules' project hooks report, once per project of the run.
+
+    A rule module may define `check_project(run: ProjectRun) -> Iterable[ProjectFinding]`
+    (its catalogue entry says so, with the cheap `project_gate` that must hold for the hook to
+    be worth importing the rule: a run over files without Customer.io imports no rule). The
+    findings land in any file of the project (CIO604: the dependency lines) and obey exclude,
+    per-file-ignores and `# noqa` there as a file's findings do.
+    """
+    hooks = [e for e in rule_registry.CATALOGUE if e.project_gate is not None]
+    if not hooks:
+        return []
+    groups: Dict[Optional[Path], Tuple[Project, Settings, List[Checked]]] = {}
+    seen_dirs: Dict[Path, Optional[Path]] = {}
+    for result in results:
+        where = result.config_path or result.path
+        if where is None:
+            continue
+        if where.parent not in seen_dirs:  # settings and project are the same for a whole directory
+            settings = source.for_path(where)
+            project = project_for(where.absolute(), settings)
+            seen_dirs[where.parent] = project.root
+            if project.root not in groups:
+                groups[project.root] = (project, settings, [])
+        groups[seen_dirs[where.parent]][2].append(result)
+    out: List[Checked] = []
+    for project, settings, members in groups.values():
+        selected = rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+        project_run = ProjectRun(
+            project, settings,
+            files=tuple(r.config_path or r.path for r in members),
+            sdk_files=tuple(r.config_path or r.path for r in members if r.sdk),
+        )  # fmt: skip
+        for entry in hooks:
+            if entry.code not in selected or not _gate_holds(project_run, entry.project_gate):
+                continue
+            module = importlib.import_module(f"{rule_registry.__name__}.{entry.module}")
+            for found in module.check_project(project_run):
+                checked = _project_finding(entry, found, source)
+                if checked is not None:
+                    out.append(checked)
+    return out
+
+
+def _gate_holds(project_run: ProjectRun, gate: str) -> bool:
+    """`gate` is a dotted attribute of the ProjectRun ("sdk_files", "project.distribution_conflict"),
+    called when callable: a fact computed without LibCST."""
+    value: object = project_run
+    for part in gate.split("."):
+        value = getattr(value, part)
+    if callable(value):
+        value = value()
+    return bool(value)
+
+
+def _project_finding(entry, found: ProjectFinding, source: SettingsSource) -> Optional[Checked]:
+    settings = source.for_path(found.path)
+    if is_excluded(found.path, settings):
+        return None
+    shown = display(found.path)
+    end_line = found.end_line if found.end_line is not None else found.line
+    end_column = found.end_column if found.end_column is not None else found.column
+    finding = Finding(shown, found.line, found.column, entry.code, entry.name, found.message, end_line, end_column)
+    try:
+        data = found.path.read_bytes()
+    except OSError:
+        data = b""
+    kept = filtered([finding], shown, settings, found.path, data)
+    # data stays empty: these files are not Python, and nothing fixes or shows them
+    return Checked(found.path, shown, b"", kept, found.path) if kept else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixes
+
+
+def _encode(text: str, encoding: str) -> Optional[bytes]:
+    try:
+        return text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return None  # a fix introduced a character the file's encoding cannot hold
+
+
+def _fix_one(result: Checked, settings: Settings, unsafe: bool) -> Tuple[Checked, int]:
+    """Fix one file in memory until no wanted fix is left; returns the new state and count."""
+    decoded = decode_source(result.data)
+    if decoded is None or not any(wanted(f, unsafe) for f in result.findings):
+        return result, 0
+    text, encoding = decoded
+    data, findings, applied = result.data, result.findings, 0
+    for _ in range(MAX_FIX_PASSES):
+        outcome = fix_text(text, findings, unsafe)
+        new_data = _encode(outcome.text, encoding) if outcome.applied else None
+        if new_data is None:
+            break
+        text, data, applied = outcome.text, new_data, applied + len(outcome.applied)
+        findings = check_bytes(data, result.shown, settings, result.config_path)
+        if not any(wanted(f, unsafe) for f in findings):
+            break
+    return Checked(result.path, result.shown, data, findings, result.config_path, result.sdk), applied
+
+
+def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, write: bool):
+    """Fix every result; write changed files (write=True) or collect their diffs."""
+    total = 0
+    updated: List[Checked] = []
+    diffs: List[str] = []
+    for result in results:
+        settings = source.for_path(result.config_path or Path.cwd())
+        new, applied = _fix_one(result, settings, unsafe)
+        if not applied or new.data == result.data:
+            updated.append(result)
+            continue
+        total += applied
+        if not write:
+            before, after = decode_source(result.data), decode_source(new.data)
+            diff = unified_diff(result.shown, before[0], after[0])
+            # a diff's context may show a committed credential: never print one whole
+            diffs.append(report.mask_secrets(diff, result.findings, before[0].splitlines()))
+            updated.append(result)
+            continue
+        if result.path is not None:
+            write_atomically(result.path, new.data)
+        updated.append(new)
+    return updated, total, diffs
+
+
+def unified_diff(shown: str, before: str, after: str) -> str:
+    out = []
+    for line in difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"
+    ):
+        out.append(line)
+        if not line.endswith(("\n", "\r")):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+__all__ = ["CheckOptions", "Checked", "ConfigError", "Outcome", "UsageError", "run"]
