@@ -235,6 +235,18 @@ def config(path, config_file, isolated) -> None:
     click.echo(f"rules enabled:   {' '.join(enabled)}")
 
 
+@cli.command()
+def server() -> None:
+    """Run the language server on stdin and stdout (for editors; see the README)."""
+    try:
+        from cio_lint.server import main as serve
+    except ImportError as exc:  # pygls is the `server` extra
+        click.echo(f"cio-lint: error: the language server needs pygls ({exc}): "
+                   "pip install 'cio-lint[server]'", err=True)  # fmt: skip
+        sys.exit(EXIT_ERROR)
+    serve()
+
+
 def main() -> None:
     cli(prog_name="cio-lint")
 

@@ -136,8 +136,10 @@ def test_tool_cio_lint_table_serves_flake8_too_unless_isolated(tmp_path):
     assert ("app/signup.py", 3, "CIO401") not in findings(result.stdout)
 
 
-def test_a_bad_option_value_is_reported_not_raised(tmp_path):
+def test_a_bad_option_value_fails_the_run_not_raised(tmp_path):
+    """One line on stderr and exit 2 (issue 20): as a CIO000 it hid under extend-ignore."""
     write(tmp_path, {"setup.cfg": "[flake8]\ncio-region = mars\n", "app.py": BAD})
     result = flake8("--select", "CIO", "app.py", cwd=tmp_path)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert re.search(r"^app\.py:1:1: CIO000 .*--cio-region.*mars", result.stdout, re.M), result.stdout
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert re.fullmatch(r"cio-lint \(flake8 plugin\): error: setup\.cfg: \[flake8\] cio-region: .*mars.*\n",
+                        result.stderr), result.stderr
