@@ -164,3 +164,116 @@ def test_a_string_default_leaves_no_none():
     [bare] = [f for f in _findings("import os\nfrom customerio import CustomerIO\n"
                                    "CustomerIO('s', 'k', region=os.getenv('R'))\n") if f.code == "CIO402"]
     assert "(a string or None)" in bare.message
+
+
+# -- **mapping with keys the code shows -------------------------------------------------------
+
+def test_splatted_dict_keys_are_track_keywords_on_3x():
+    code = """
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        def signed_up(uid, p, s):
+            data = {"plan": p}
+            data["source"] = s
+            cio.track(uid, "signed_up", **data)
+        """
+    [finding] = [f for f in _findings(code) if f.code == "CIO601"]
+    assert finding.line == 7 and "keyword plan, source raises TypeError" in finding.message
+    assert finding.fix is None  # the keywords are not written at the call
+    assert _lines(code, "CIO601", sdk_version="==2.4") == []  # 2.x takes **data
+
+
+SPLAT_INVALID = [
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        extra = dict(plan='pro')
+        extra.update(seats=3)
+        cio.track('u', 'ev', data={}, **extra)
+        """, "CIO601", 6, V3, id="dict-call-and-update"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        kwargs = {"data": {"plan": "pro"}}
+        cio.track('u', 'ev', **kwargs)
+        """, "CIO601", 5, "==2.4", id="data-keyword-on-2x"),
+    pytest.param("""
+        import time
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        attrs = {"email": "a@b.c"}
+        attrs.setdefault("created_at", int(time.time() * 1000))
+        cio.identify('u', **attrs)
+        """, "CIO201", 6, V3, id="ms-timestamp-through-setdefault"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        params = {"id": ""}
+        cio.identify(**params)
+        """, "CIO101", 4, V3, id="empty-id-in-dict"),
+    pytest.param("""
+        from customerio import CustomerIO
+        opts = {"region": "eu"}
+        cio = CustomerIO('s', 'k', **opts)
+        """, "CIO402", 3, V3, id="region-in-options"),
+    pytest.param("""
+        from customerio import CustomerIO
+        CustomerIO('s', 'k').track('u', 'ev', **{"plan": "pro"})
+        """, "CIO601", 3, V3, id="inline-display"),
+]  # fmt: skip
+
+SPLAT_VALID = [
+    # keys the code does not show: passed to a function, a computed key, a `**other` inside
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        data = {"plan": "pro"}
+        clean(data)
+        cio.track('u', 'ev', **data)
+        """, id="passed-away"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        data = {}
+        data[key] = 1
+        cio.track('u', 'ev', **data)
+        """, id="computed-key"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        data = {"plan": 1, **more}
+        cio.track('u', 'ev', **data)
+        """, id="nested-splat"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        data = {"plan": 1}
+        del data["plan"]
+        cio.track('u', 'ev', **data)
+        """, id="deleted-key"),
+    # only parameters of 3.x track
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        kwargs = {"data": {"plan": "pro"}, "timestamp": 1700000000}
+        cio.track('u', 'ev', **kwargs)
+        """, id="parameters-only"),
+    pytest.param("""
+        from customerio import CustomerIO
+        cio = CustomerIO('s', 'k')
+        def f(data):
+            data["plan"] = 1
+            cio.track('u', 'ev', **data)
+        """, id="a-parameter"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code, code_, line, version", SPLAT_INVALID)
+def test_splat_with_known_keys_is_judged(code, code_, line, version):
+    assert _lines(code, code_, sdk_version=version) == [line]
+
+
+@pytest.mark.parametrize("code", SPLAT_VALID)
+def test_splat_with_keys_the_code_does_not_show_is_not_judged(code):
+    assert [f.code for f in _findings(code) if f.code.startswith("CIO")
+            and f.code in ("CIO601", "CIO101", "CIO201", "CIO402")] == []

@@ -35,6 +35,7 @@ from libcst.metadata import (
 )
 
 from cio_lint import sdk
+from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
     from cio_lint.project import ModuleIndex
@@ -110,6 +111,8 @@ class SdkCall:
 
     def arg(self, param: str) -> Optional[cst.BaseExpression]:
         bound = self.args.params.get(param) if self.args else None
+        if bound is None and self.args is not None and param in self.args.splat:
+            return self.args.splat[param].value  # from a `**mapping` whose keys the code shows
         return bound.value if bound is not None else None
 
     def constructs(self, *roles: str, sdk_signature: bool = False) -> bool:
@@ -493,6 +496,8 @@ class Resolver:
             else:
                 shape = target.sdk_class.constructor_for(release)
         args = bind_arguments(call, shape.params) if shape is not None else None
+        if args is not None and args.dynamic:
+            args.splat = splat_keys(self, call) or {}
         return SdkCall(target, method, shape, args)
 
     # -- literals -----------------------------------------------------------------------------
@@ -690,6 +695,13 @@ class BoundArguments:
     extra_positional: List[cst.Arg] = field(default_factory=list)  # more than the signature takes
     #: *args or **kwargs at the call: parameters not in `params` may still be passed
     dynamic: bool = False
+    #: the keywords of `**mapping` arguments when the code shows every key (values.splat_keys);
+    #: `dynamic` stays True: they are not written at the call
+    splat: Dict[str, SplatKey] = field(default_factory=dict)
+
+    def splat_extra(self, params: Sequence[str]) -> Dict[str, SplatKey]:
+        """Keywords from `**mapping` that are not parameters of `params`."""
+        return {k: v for k, v in self.splat.items() if k not in params and k not in self.params}
 
 
 def bind_arguments(call: cst.Call, params: Sequence[str]) -> BoundArguments:

@@ -19,7 +19,7 @@ A `.get(key, default)` on one of these is a string when its default is a string 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment
@@ -329,3 +329,136 @@ def _dict_get_values(resolver: "Resolver", receiver: cst.BaseExpression,
     if len(call.args) == 2:
         return [call.args[1].value]
     return [cst.Name("None")]  # a missing key without a default: None
+
+
+# -- **kwargs dicts with known keys ----------------------------------------------------------
+
+#: dict methods that add keys the call names: d.update(k=v) / d.update({"k": v}) / d.setdefault("k", v)
+_ADDS = ("update", "setdefault")
+
+
+@dataclass(frozen=True)
+class SplatKey:
+    """A keyword a `**mapping` argument passes, as the code shows it."""
+
+    arg: cst.Arg  # the `**mapping` argument of the call
+    value: Optional[cst.BaseExpression]  # its value when the code assigns it once, else None
+
+
+def splat_keys(resolver: "Resolver", call: cst.Call) -> Optional[Dict[str, SplatKey]]:
+    """The keywords the call's `**mapping` arguments pass, when the code shows every key of
+    every one of them; None when one mapping may hold keys the code does not show."""
+    found: Dict[str, SplatKey] = {}
+    any_splat = False
+    for arg in call.args:
+        if arg.star != "**":
+            continue
+        any_splat = True
+        keys = dict_keys(resolver, arg.value)
+        if keys is None:
+            return None
+        for key, values in keys.items():
+            found[key] = SplatKey(arg, values[0] if len(values) == 1 else None)
+    return found if any_splat else None
+
+
+def dict_keys(resolver: "Resolver", expr: cst.BaseExpression) -> Optional[Dict[str, List[cst.BaseExpression]]]:
+    """key -> the values assigned to it, for a dict whose every key the code shows: a display or
+    `dict(k=v)` written there, or a local name bound once to one, then only read, stored into
+    with literal keys (`d["k"] = v`), `d.update(k=v)`, `d.update({"k": v})`, `d.setdefault("k", v)`."""
+    if isinstance(expr, (cst.Dict, cst.Call)):
+        return _display_keys(expr)
+    if not isinstance(expr, cst.Name):
+        return None
+    scope = resolver.scope(expr)
+    if scope is None:
+        return None
+    assignments = list(scope[expr.value])
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return None
+    values = _assigned_values(resolver, expr)
+    if not values or len(values) != 1:
+        return None
+    keys = _display_keys(values[0])
+    if keys is None:
+        return None
+    for access in assignments[0].references:
+        if not _adds_known_keys(resolver, access.node, keys):
+            return None
+    return keys
+
+
+def _display_keys(expr: cst.BaseExpression) -> Optional[Dict[str, List[cst.BaseExpression]]]:
+    keys: Dict[str, List[cst.BaseExpression]] = {}
+    if isinstance(expr, cst.Dict):
+        for element in expr.elements:
+            key = _key(element.key) if isinstance(element, cst.DictElement) else None
+            if key is None:
+                return None  # a computed key or a `**other` inside the display
+            keys.setdefault(key, []).append(element.value)
+        return keys
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "dict":
+        for arg in expr.args:
+            if arg.keyword is None or arg.star:
+                return None
+            keys.setdefault(arg.keyword.value, []).append(arg.value)
+        return keys
+    return None
+
+
+def _adds_known_keys(resolver: "Resolver", node: cst.CSTNode, keys: Dict[str, List[cst.BaseExpression]]) -> bool:
+    """One use of the dict's name: True when it only reads the dict or adds keys the code
+    names (recorded into `keys`), False when it may add keys we cannot see."""
+    parent = resolver.parent(node)
+    if isinstance(parent, cst.Arg) and parent.star == "**":
+        return True  # splatted into a call: read
+    if isinstance(parent, cst.Subscript) and parent.value is node:
+        target = resolver.parent(parent)
+        if isinstance(target, cst.AssignTarget):
+            statement = resolver.parent(target)
+            key = _subscript_key(parent)
+            if key is None or not isinstance(statement, cst.Assign):
+                return False
+            keys.setdefault(key, []).append(statement.value)
+            return True
+        return not isinstance(target, (cst.Del, cst.AugAssign))  # a read (d["k"] += 1 keeps keys, but changes values)
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        call = resolver.parent(parent)
+        if parent.attr.value in _READS:
+            return True
+        if parent.attr.value in _ADDS and isinstance(call, cst.Call) and call.func is parent:
+            return _record_added(parent.attr.value, call, keys)
+        return False
+    if isinstance(parent, (cst.Comparison, cst.ComparisonTarget, cst.If, cst.BooleanOperation)):
+        return True  # `if d:`, `"k" in d`
+    return False  # passed to a function, returned, aliased, deleted: anything may happen to it
+
+
+def _subscript_key(sub: cst.Subscript) -> Optional[str]:
+    if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Index):
+        return None
+    return _key(sub.slice[0].slice.value)
+
+
+def _record_added(method: str, call: cst.Call, keys: Dict[str, List[cst.BaseExpression]]) -> bool:
+    if method == "setdefault":
+        if len(call.args) != 2 or any(a.keyword is not None or a.star for a in call.args):
+            return False
+        key = _key(call.args[0].value)
+        if key is None:
+            return False
+        keys.setdefault(key, []).append(call.args[1].value)
+        return True
+    # update(k=v, ...) or update({"k": v})
+    for arg in call.args:
+        if arg.star:
+            return False
+        if arg.keyword is not None:
+            keys.setdefault(arg.keyword.value, []).append(arg.value)
+            continue
+        added = _display_keys(arg.value)
+        if added is None:
+            return False
+        for key, values in added.items():
+            keys.setdefault(key, []).extend(values)
+    return True

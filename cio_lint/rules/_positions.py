@@ -53,6 +53,9 @@ def _attribute_values(call: SdkCall, resolver: Resolver) -> Iterator[tuple]:
     if where == "**":
         for key, arg in call.args.extra_keywords.items():
             yield key, arg.value, False
+        for key, splat in call.args.splat_extra(call.shape.params).items():
+            if splat.value is not None and key not in call.args.extra_keywords:
+                yield key, splat.value, False  # from a `**mapping` whose keys the code shows
     elif where is not None:
         data = call.arg(where)
         if data is not None:

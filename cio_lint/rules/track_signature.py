@@ -71,16 +71,19 @@ class TrackSignature(Rule):
         version = self.context.sdk_version
         if call.shape.var_keyword:
             self._check_before_three(node, call, version)
-        elif call.args.extra_keywords:
+        elif call.args.extra_keywords or call.args.splat_extra(call.shape.params):
             self._check_three(node, call, version)
 
     def _check_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
-        names = list(call.args.extra_keywords)
+        # keywords written at the call, then those of a `**mapping` whose keys the code shows
+        splat = call.args.splat_extra(call.shape.params)
+        names = list(call.args.extra_keywords) + [k for k in splat if k not in call.args.extra_keywords]
         fix = None
         if not call.args.dynamic and "data" not in call.args.params:
             fix = self.fix(self.replace(node, _with_data(node, names)))
+        first = call.args.extra_keywords.get(names[0]) or splat[names[0]].arg
         self.report(
-            call.args.extra_keywords[names[0]].value,
+            first.value,
             f"{call.method.name}() has no **attributes on customerio 3.x ({version.describe()}): "
             f"keyword {', '.join(names)} raises TypeError: CustomerIO.{call.method.name}() got an "
             f"unexpected keyword argument '{names[0]}'; pass them as data={{...}}",
@@ -90,8 +93,9 @@ class TrackSignature(Rule):
     def _check_before_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
         if version.may_run(since=_THREE):
             return  # only a project pinned below 3 gets the 2.x reading
+        splat = call.args.splat_extra(call.shape.params)
         for word in ("data", "timestamp"):
-            arg = call.args.extra_keywords.get(word)
+            arg = call.args.extra_keywords.get(word) or (splat[word].arg if word in splat else None)
             if arg is not None:
                 self.report(
                     arg.value,
