@@ -77,10 +77,14 @@ class Suppressions:
 
     def __init__(self, text: str) -> None:
         self.lines = split_lines(text)
-        self._ranges = _token_runs(self.lines)
+        #: no comment anywhere that could suppress: nothing to tokenize (most files)
+        self.none = NOQA_INLINE.search(text) is None and CIO_IGNORE_MARK not in text
+        self._ranges: Optional[Dict[int, Tuple[int, int]]] = None  # tokenized when first needed
 
     def line_range(self, line: int) -> Tuple[int, int]:
         """The physical lines (first, last; 1-based) a comment for `line` is read from."""
+        if self._ranges is None:
+            self._ranges = _token_runs(self.lines)
         return self._ranges.get(line, (line, line))
 
     def comment_text(self, line: int) -> str:
@@ -101,6 +105,8 @@ class Suppressions:
         return bool(rule_registry.matches(code, selectors))
 
     def filter(self, findings: Iterable[T], cio_lint_only: bool = False) -> List[T]:
+        if self.none:
+            return list(findings)
         return [f for f in findings if not self.silences(f.code, f.line, cio_lint_only)]
 
     def add_noqa(self, code: str, line: int) -> Optional[Tuple[int, int, str]]:

@@ -57,3 +57,8 @@ def test_add_noqa_extends_an_existing_list_or_ends_the_token_run():
     assert found.add_noqa("CIO101", 3) == (4, 4, "  # noqa: CIO101")  # never after a backslash
     assert found.add_noqa("CIO101", 5) == (5, 13, "  # noqa: CIO101")
     assert Suppressions("x = 1  # noqa\n").add_noqa("CIO101", 1) is None  # already silenced
+
+
+def test_add_noqa_after_a_multiline_string_in_a_file_without_comments():
+    text = "x = f('''a\nb''')\n"  # no noqa anywhere: the fast path must still know the token run
+    assert Suppressions(text).add_noqa("CIO101", 1) == (2, 6, "  # noqa: CIO101")

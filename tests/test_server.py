@@ -120,3 +120,19 @@ def test_a_python2_file_gets_one_error_where_the_mistake_is(client, workspace):
 def test_the_watchers_are_registered(client):
     methods = [r["method"] for r in client.server_requests]
     assert "client/registerCapability" in methods
+
+
+def test_readme_editor_setups_start_this_server():
+    """The README's VS Code, Neovim and Helix setups all run `cio-lint server`."""
+    import json
+    import re
+
+    from tests.integrations.helpers import readme_block
+
+    vscode = json.loads(readme_block("integrations", "json", "glspc.server.command"))
+    assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == ["cio-lint", "server"]
+    lua = readme_block("integrations", "lua", "vim.lsp.config")
+    assert 'cmd = { "cio-lint", "server" }' in lua and 'vim.lsp.enable("cio_lint")' in lua
+    helix = readme_block("integrations", "toml", "language-server.cio-lint")
+    assert re.search(r'command = "cio-lint"\nargs = \["server"\]', helix)
+    assert '"cio-lint"' in re.search(r"language-servers = \[(.*)\]", helix).group(1)
