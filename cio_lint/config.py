@@ -11,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,6 +19,9 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from cio_lint import sdk
+
+if TYPE_CHECKING:
+    from cio_lint.plan import TrackingPlan
 
 DEFAULT_EVENT_NAME_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 DEFAULT_EXCLUDE = (
@@ -47,6 +50,8 @@ class Settings:
     event_name_pattern: str = DEFAULT_EVENT_NAME_PATTERN
     client_factories: Tuple[str, ...] = ()
     output_format: str = "text"
+    #: the tracking plan (cio_lint/plan.py): `tracking-plan = "cio-plan.toml"` or inline tables
+    tracking_plan: Optional["TrackingPlan"] = None
     #: where these settings came from (for `cio-lint config` and error messages)
     source: Optional[str] = field(default=None, compare=False)
     #: the pyproject.toml they were read from; relative globs (exclude, per-file-ignores)
@@ -55,6 +60,12 @@ class Settings:
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def known_events(self) -> Tuple[str, ...]:
+        """The workspace's event names: `events`, and the tracking plan's (CIO502)."""
+        planned = self.tracking_plan.event_names if self.tracking_plan is not None else ()
+        return self.events + tuple(e for e in planned if e not in self.events)
 
     @property
     def config_dir(self) -> Optional[Path]:
@@ -144,6 +155,16 @@ def _output_format(where: str, key: str, value: Any) -> str:
     return fmt
 
 
+def _tracking_plan(where: str, key: str, value: Any) -> "TrackingPlan":
+    from cio_lint.plan import PlanError, load
+
+    base = Path(where).parent if Path(where).is_file() else Path.cwd()  # relative to its config file
+    try:
+        return load(value, where, base)
+    except PlanError as exc:
+        raise ConfigError(f"{where}: {key}: {exc}") from None
+
+
 #: config key -> (Settings field, validator)
 KEYS = {
     "select": ("select", _codes),
@@ -158,6 +179,7 @@ KEYS = {
     "event-name-pattern": ("event_name_pattern", _pattern),
     "client-factories": ("client_factories", _factories),
     "output-format": ("output_format", _output_format),
+    "tracking-plan": ("tracking_plan", _tracking_plan),
 }
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List
 
 from cio_lint.finding import Finding
 from cio_lint.inventory import EVENT, PAGE, SCREEN, ProjectInventory, SendUse
@@ -80,7 +80,7 @@ class EventNameVariants(Rule):
 
     @classmethod
     def project_findings(cls, inventory: ProjectInventory, settings) -> Iterator[Finding]:
-        configured = list(settings.events) + list(_plan_events(settings))
+        configured = list(settings.known_events)
         selected = _selected(settings)
         # CIO502 reports a name that is not configured, naming the configured one: one finding
         unknown_rule_on = bool(configured) and "CIO502" in selected
@@ -113,8 +113,3 @@ def _selected(settings) -> List[str]:
     from cio_lint import rules as rule_registry
 
     return rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
-
-
-def _plan_events(settings) -> Tuple[str, ...]:
-    plan = getattr(settings, "tracking_plan", None)
-    return tuple(plan.events) if plan is not None else ()

@@ -27,7 +27,8 @@ class UnknownEvent(Rule):
 
     ## What it does
     When `events = [...]` lists the workspace's event names (as the dashboard's campaign
-    triggers and segments use them), checks every literal event name given to `track()`,
+    triggers and segments use them), or a tracking plan lists its events (`tracking-plan`,
+    of which `events` is the shorthand), checks every literal event name given to `track()`,
     `track_anonymous()`, `backfill()` and CDP `analytics.track()` against the list, and names
     the nearest known event. Silent when no events are configured; empty names are CIO501's.
 
@@ -70,10 +71,13 @@ class UnknownEvent(Rule):
         Invalid("from customerio import analytics\nanalytics.track('u', event='plan_change')\n", config=EVENTS),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').backfill('u', 'refunded', 1700000000)\n",
                 config=EVENTS),
+        # the tracking plan's events count as configured (`events` is its shorthand)
+        Invalid("from customerio import CustomerIO\nc = CustomerIO('s','k')\nc.track('u', 'signed_up')\n"
+                "c.track('u', 'signed_upp')\n", config={"tracking-plan": {"events": {"signed_up": {}}}}, line=4),
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
-        events = self.context.settings.events
+        events = self.context.settings.known_events
         if not events:
             return
         name_expr = event_name_argument(self.resolver, node)
@@ -86,11 +90,14 @@ class UnknownEvent(Rule):
         if name in events:
             return
         nearest = nearest_event(name, events)
-        advice = (f"did you mean {nearest!r}? Use the dashboard's name, or add {name!r} to events"
-                  if nearest else f"use one of the dashboard's events, or add {name!r} to events")  # fmt: skip
+        where = "the tracking plan" if self.context.settings.tracking_plan is not None else "events"
+        advice = (f"did you mean {nearest!r}? Use the dashboard's name, or add {name!r} to {where}"
+                  if nearest else f"use one of the dashboard's events, or add {name!r} to {where}")  # fmt: skip
+        configured = ("the tracking plan" if not self.context.settings.events
+                      else "[tool.cio-lint] events")  # fmt: skip
         self.report(
             name_expr,
-            f"event {name!r} is not one of the configured events ([tool.cio-lint] events): Customer.io "
+            f"event {name!r} is not one of the configured events ({configured}): Customer.io "
             f"matches event names exactly, so a campaign trigger or segment on the dashboard's event "
             f"never fires for it; {advice}",
         )

@@ -1,0 +1,139 @@
+"""The tracking plan (cio_lint/plan.py): loading, its JSON Schema, and the plan bootstrapped
+from the code."""
+
+from __future__ import annotations
+
+import sys
+
+import jsonschema
+import pytest
+
+from cio_lint.config import ConfigError, load_settings, settings_from_mapping
+from cio_lint.inventory import ProjectInventory, file_inventory
+from cio_lint.plan import accepts, bootstrap, new_entries, parse, schema, to_toml
+from cio_lint.project import Project
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PLAN_TOML = """\
+[events.order_completed.properties]
+total = { type = "number", required = true }
+coupon = "string"
+
+[events.signed_up]
+
+[attributes]
+plan_id = "integer"
+
+[messages.password_reset]
+id = 12
+variables = ["trigger.reset_url"]
+"""
+
+CODE = """\
+import time
+from customerio import CustomerIO, SendEmailRequest, analytics
+cio = CustomerIO('s', 'k')
+cio.track('u', 'order_completed', data={'total': 10, 'currency': 'EUR'})
+cio.track('u', 'order_completed', data={'total': 12.5})
+cio.track('u', 'signed_up', data=payload)
+cio.identify('u', plan_id=3, created_at=int(time.time()), name=f'{x}')
+cio.identify('u', plan_id=4, vip=True)
+analytics.identify('u', {'plan_id': '3'})
+SendEmailRequest(transactional_message_id='password_reset', message_data={'reset_url': u, 'name': n})
+SendEmailRequest(transactional_message_id='password_reset', message_data={'reset_url': u})
+SendEmailRequest(transactional_message_id=7, message_data={'a': 1})
+"""
+
+
+def project_inventory(code: str = CODE) -> ProjectInventory:
+    settings = settings_from_mapping({}, "test")
+    return ProjectInventory({"app.py": file_inventory(code.encode(), settings, Project(None), path="app.py")})
+
+
+def test_a_plan_file_relative_to_its_config(tmp_path):
+    (tmp_path / "cio-plan.toml").write_text(PLAN_TOML)
+    (tmp_path / "pyproject.toml").write_text('[tool.cio-lint]\ntracking-plan = "cio-plan.toml"\nevents = ["x"]\n')
+    settings = load_settings(tmp_path / "pyproject.toml")
+    plan = settings.tracking_plan
+    assert plan.property("order_completed", "total").required
+    assert plan.property_type("order_completed", "coupon") == "string"
+    assert plan.event("signed_up").properties is None  # properties not listed: not checked
+    assert plan.attribute_type("plan_id") == "integer"
+    assert plan.message(12) is plan.message("password_reset") is plan.message("12")
+    assert plan.message("password_reset").variables == ("reset_url",)
+    assert settings.known_events == ("x", "order_completed", "signed_up")  # `events` is the shorthand
+
+
+@pytest.mark.parametrize("value, error", [
+    ({"event": {}}, "unknown key 'event'"),
+    ({"events": {"a": {"properties": {"x": "text"}}}}, "events.a.properties.x: type must be one of"),
+    ({"events": {"a": {"properties": {"x": {"type": "string", "required": "yes"}}}}}, "required: expected true"),
+    ({"messages": {"m": {"id": "12"}}}, "messages.m.id: expected the message's numeric id"),
+    ({"messages": {"m": {"variables": "url"}}}, "messages.m.variables: expected a list"),
+    ("missing.toml", "cannot read the tracking plan 'missing.toml'"),
+])  # fmt: skip
+def test_plan_mistakes_are_config_errors_naming_the_key(tmp_path, monkeypatch, value, error):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="tracking-plan") as info:
+        settings_from_mapping({"tracking-plan": value}, "pyproject.toml")
+    assert error in str(info.value)
+
+
+def test_types_are_compared_by_json_family():
+    assert accepts("number", "integer") and accepts("integer", "float") and accepts("timestamp", "timestamp")
+    assert accepts("string", "date-string") and accepts("any", "boolean") and accepts("boolean", "null")
+    assert accepts("integer", "unknown")  # not shown by the code: not judged
+    assert not accepts("integer", "string") and not accepts("timestamp", "date-string")
+    assert not accepts("boolean", "string") and not accepts("object", "array")
+
+
+def test_the_schema_validates_the_example_and_the_bootstrapped_plan():
+    validator = jsonschema.Draft202012Validator(schema())
+    validator.check_schema(schema())
+    assert list(validator.iter_errors(tomllib.loads(PLAN_TOML))) == []
+    plan = bootstrap(project_inventory())
+    written = tomllib.loads(to_toml(plan))
+    assert list(validator.iter_errors(written)) == []
+    assert list(validator.iter_errors({"events": {"a": {"properties": {"x": "text"}}}}))  # and refuses
+    parse(written, "bootstrapped")  # and cio-lint reads what it wrote
+
+
+def test_the_bootstrapped_plan_is_what_the_code_sends():
+    plan = tomllib.loads(to_toml(bootstrap(project_inventory())))
+    assert plan["events"]["order_completed"]["properties"] == {
+        "currency": {"type": "string"}, "total": {"type": "number", "required": True}}
+    assert plan["events"]["signed_up"]["properties"] == {}
+    # plan_id: two numbers and one string -> the majority; CIO506 then reports the string
+    assert plan["attributes"] == {"created_at": {"type": "timestamp"}, "name": {"type": "string"},
+                                  "plan_id": {"type": "integer"}, "vip": {"type": "boolean"}}
+    assert plan["messages"] == {"7": {"id": 7, "variables": ["a"]},
+                                "password_reset": {"variables": ["reset_url"]}}  # the keys every send has
+
+
+def test_rerunning_on_changed_code_adds_only_what_is_new():
+    first = to_toml(bootstrap(project_inventory()))
+    existing = parse(tomllib.loads(first), "cio-plan.toml")
+    changed = CODE + "cio.track('u', 'order_completed', data={'total': 1, 'gift': True})\n" \
+                     "cio.track('u', 'refunded', data={'amount': 3})\ncio.identify('u', locale='en')\n"  # fmt: skip
+    new = new_entries(bootstrap(project_inventory(changed)), existing)
+    assert new == {"events": {"order_completed": {"properties": {"gift": {"type": "boolean"}}},
+                              "refunded": {"properties": {"amount": {"type": "integer", "required": True}}}},
+                   "attributes": {"locale": {"type": "string"}}, "messages": {}}
+    appended = first + "\n" + to_toml(new, header=False, existing=existing)
+    merged = parse(tomllib.loads(appended), "cio-plan.toml")  # still valid TOML, nothing redefined
+    assert merged.property_type("order_completed", "gift") == "boolean"
+    assert merged.property("order_completed", "total").required
+    assert merged.attribute_type("locale") == "string"
+    nothing = {"events": {}, "attributes": {}, "messages": {}}
+    assert new_entries(bootstrap(project_inventory(changed)), merged) == nothing
+
+
+def test_odd_names_are_quoted_in_toml():
+    plan = {"events": {"Order Completed": {"properties": {"a.b": {"type": "string"}, 'q"\x7f': {"type": "any"}}}},
+            "attributes": {}, "messages": {}}  # fmt: skip
+    assert tomllib.loads(to_toml(plan))["events"]["Order Completed"]["properties"] == {
+        "a.b": {"type": "string"}, 'q"\x7f': {"type": "any"}}
