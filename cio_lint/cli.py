@@ -55,8 +55,8 @@ def _codes_option(name: str, help_text: str):
 @_codes_option("--select", "Codes, prefixes or names to check (replaces the default set).")
 @_codes_option("--ignore", "Codes, prefixes or names to skip.")
 @_codes_option("--extend-select", "Codes, prefixes or names to add to the selection.")
-@click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default=None,
-              help="Output format (default: text, or output-format in config).")
+@click.option("--format", "--output-format", "output_format", type=click.Choice(OUTPUT_FORMATS), default=None,
+              help="Output format (default: text, or output-format in config); --output-format is ruff's name.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report (or the diff) to this file instead of stdout.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
@@ -99,8 +99,6 @@ def check(**flags) -> None:
 def _check(options: CheckOptions) -> int:
     source = options.settings_source()
     fmt = options.configured_format(source)
-    if options.statistics and fmt == "sarif":
-        raise UsageError("--statistics cannot be combined with --format sarif")
     outcome = runner.run(options, source)
     if options.diff:
         _emit("".join(outcome.diffs), options.output_file)
@@ -115,16 +113,21 @@ def _check(options: CheckOptions) -> int:
         sys.stdout.buffer.write(next(r.data for r in results if r.path is None))
         sys.stdout.flush()
     use_color = _use_color(options.color, options.output_file, sys.stderr if stdin_fixed else sys.stdout)
+    table = ""  # --statistics beside a report a machine reads: the table goes to stderr
     if options.statistics and fmt == "json":  # one JSON document: the counts replace the findings
         out = report.statistics(findings, options.unsafe_fixes, as_json=True)
     else:
         out = _render(findings, results, fmt, use_color, options.show_source)
-        if options.statistics:
+        if options.statistics and fmt == "text":
             out += report.statistics(findings, options.unsafe_fixes)
+        elif options.statistics:
+            table = report.statistics(findings, options.unsafe_fixes)
     if stdin_fixed and not options.output_file:
         click.echo(out, err=True, nl=False)
     else:
         _emit(out, options.output_file)
+    if table:
+        click.echo(table, err=True, nl=False)
     if not options.quiet:
         if outcome.fixed:
             click.echo(report.fixed(outcome.fixed), err=True)

@@ -29,7 +29,7 @@ DEFAULT_EXCLUDE = (
     "build", "dist", "node_modules", "*.egg-info", ".mypy_cache", ".pytest_cache",
     "site-packages",
 )  # fmt: skip
-OUTPUT_FORMATS = ("text", "json", "sarif", "github")
+OUTPUT_FORMATS = ("text", "json", "json-lines", "sarif", "github", "gitlab", "junit", "pylint")
 
 
 class ConfigError(Exception):

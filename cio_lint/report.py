@@ -1,12 +1,16 @@
-"""Output formats: text (flake8's shape), json, sarif (2.1.0), github (workflow annotations).
+"""Output formats: text (flake8's shape), json, json-lines, sarif (2.1.0), github (workflow
+annotations), gitlab (Code Quality), junit (XML), pylint (parseable lines).
 
 Every function takes findings and returns text; the CLI decides where it goes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
+from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote
@@ -296,8 +300,78 @@ def would_fix(count: int, files: int) -> str:
     return f"Would fix {_plural(count, 'finding')} in {_plural(files, 'file')}."
 
 
+def json_lines(findings: Sequence[Finding]) -> str:
+    """One JSON object per line, the same objects as `json` (streams and `jq -c` pipelines)."""
+    return "".join(json.dumps(f.to_dict()) + "\n" for f in findings)
+
+
+def gitlab(findings: Sequence[Finding]) -> str:
+    """GitLab Code Quality report (a JSON array of issues) for `artifacts:reports:codequality`.
+
+    A fingerprint identifies an issue across commits, so GitLab can tell new findings from
+    fixed ones in a merge request: it hashes the code, the path and the message, not the line
+    (an edit above a finding would make it "new"); equal findings in one file are told apart
+    by their order.
+    """
+    seen: Counter = Counter()
+    issues = []
+    for f in findings:
+        key = (f.code, f.path, f.message)
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()
+        issues.append({
+            "description": f"{f.code} {f.message}",
+            "check_name": f"{f.code} {f.name}",
+            "fingerprint": digest,
+            "severity": "critical" if f.code == rule_registry.PARSE_ERROR_CODE else "major",
+            "location": {
+                "path": Path(f.path).as_posix(),
+                "positions": {
+                    "begin": {"line": f.line, "column": f.column},
+                    "end": {"line": f.end_line or f.line, "column": f.end_column or f.column},
+                },
+            },
+        })  # fmt: skip
+    return json.dumps(issues, indent=2) + "\n"
+
+
+def junit(findings: Sequence[Finding]) -> str:
+    """JUnit XML: one test suite per file with findings, one failed test case per finding (CI
+    systems show these as failed tests); a run without findings is one passing test case."""
+    by_path: Dict[str, List[Finding]] = {}
+    for f in findings:
+        by_path.setdefault(f.path, []).append(f)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="cio-lint" tests="{max(len(findings), 1)}" failures="{len(findings)}" errors="0">']
+    if not findings:
+        out += ['  <testsuite name="cio-lint" tests="1" failures="0" errors="0">',
+                '    <testcase name="No findings" classname="cio-lint"/>',
+                "  </testsuite>"]  # fmt: skip
+    for path, found in by_path.items():
+        out.append(f'  <testsuite name={quoteattr(path)} tests="{len(found)}" failures="{len(found)}" errors="0">')
+        for f in found:
+            out.append(f'    <testcase name={quoteattr(f"{f.code} {f.name} at {f.line}:{f.column}")} '
+                       f'classname={quoteattr(path)} file={quoteattr(path)} line="{f.line}">')
+            out.append(f"      <failure message={quoteattr(f.message)} type={quoteattr(f.code)}>"
+                       f"{xml_escape(f'{path}:{f.line}:{f.column}: {f.code} {f.message}')}</failure>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+def pylint(findings: Sequence[Finding]) -> str:
+    """pylint's parseable shape, `path:line: [CODE] message`, as flake8 and ruff print it for
+    tools that read pylint output."""
+    return "".join(f"{f.path}:{f.line}: [{f.code}] {f.message}\n" for f in findings)
+
+
 FORMATS: Dict[str, Callable[[Sequence[Finding]], str]] = {
     "json": as_json,
+    "json-lines": json_lines,
     "sarif": sarif,
     "github": github,
+    "gitlab": gitlab,
+    "junit": junit,
+    "pylint": pylint,
 }
