@@ -12,17 +12,16 @@ rule runs in one traversal (both in cio_lint/metadata.py).
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
-import sys
-import warnings
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Sequence, Type, Union
 
+from cio_lint import parsing
 from cio_lint.config import Settings, path_glob
 from cio_lint.finding import Edit, Finding, Fix
 from cio_lint.metadata import FastVisits, positions, prime_resolver_metadata, run_visitors
+from cio_lint.parsing import FileTimeout, ParseFailure, nesting_problem  # noqa: F401 (re-exported)
 from cio_lint.project import Project, project_for
 
 if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
@@ -41,18 +40,8 @@ PARSE_ERROR_NAME = "parse-error"
 #: Bytes a file must contain to be worth parsing: nothing else can reach the SDK, except
 #: project modules that provide clients (added per project from its index).
 SDK_NEEDLE = b"customerio"
-#: The nesting guard: before LibCST's native parser sees a file, CPython's own parser checks
-#: it with a recursion limit this many frames above the caller's, which refuses expressions
-#: nested deeper than about 3 x this (~900 levels; CPython refuses ~3,000 and more than 200
-#: nested brackets). LibCST's parser recurses on the C stack: a few thousand levels overflow
-#: it and kill the process, and long before that its time grows with the square of the depth.
-NESTING_GUARD_FRAMES = 300
-#: Seconds one file's analysis may take before it is abandoned with a CIO000 that says so (the
-#: run goes on). Real files take well under a second; this is a net for a rule or resolver
-#: step that is quadratic on some pathological file (bench/torture.py found one). Enforced
-#: with SIGALRM, so only in a main thread (CLI, --jobs and flake8 workers), never over a
-#: shorter timer someone else set.
-FILE_TIME_LIMIT = 30.0
+#: The parse guard, size cap and time limit live in cio_lint/parsing.py (every parse anywhere
+#: goes through it).
 
 
 class FileContext:
@@ -193,15 +182,15 @@ def might_use_sdk(data: Union[str, bytes], project: Optional[Project] = None, mo
     return project is not None and project.index.imports_a_provider(data, module_name)
 
 
-def _parse_error(path: str, line: int, column: int, reason: str,
-                 end_line: Optional[int] = None, end_column: Optional[int] = None) -> Finding:  # fmt: skip
+def _parse_error(path: str, line: int, column: int, reason: str, end_line: Optional[int] = None,
+                 end_column: Optional[int] = None, prefix: str = "cannot check this file: ") -> Finding:  # fmt: skip
     return Finding(
         path=path,
         line=max(line, 1),
         column=max(column, 1),
         code=PARSE_ERROR,
         name=PARSE_ERROR_NAME,
-        message=f"cannot check this file: {reason}",
+        message=f"{prefix}{reason}",
         end_line=max(end_line or line, 1),
         end_column=max(end_column or column, 1),
     )
@@ -236,127 +225,33 @@ def lint_bytes(
     return findings
 
 
-def _stack_depth() -> int:
-    depth, frame = 0, sys._getframe()
-    while frame is not None:
-        depth, frame = depth + 1, frame.f_back
-    return depth
-
-
-def nesting_problem(data: Union[str, bytes]) -> Optional[tuple]:
-    """(line, reason) when `data` is nested too deeply for LibCST's parser to be safe, else None.
-
-    CPython's parser (in C, ~20x faster than LibCST's) parses the file under a recursion limit
-    a fixed distance above the current depth, so the verdict does not depend on the caller.
-    A file CPython cannot parse for another reason (a syntax error, a newer grammar than this
-    interpreter's) is left to LibCST, which reports it; CPython stops at the first error, so
-    for such a file the guard only knows about brackets, which CPython checks as it reads.
-    """
-    old = sys.getrecursionlimit()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like
-            sys.setrecursionlimit(_stack_depth() + NESTING_GUARD_FRAMES)
-            try:
-                ast.parse(data)
-            finally:
-                sys.setrecursionlimit(old)
-    except (RecursionError, MemoryError):
-        return 1, "nested too deeply to parse safely"
-    except SyntaxError as exc:
-        if "too many nested" in (exc.msg or "") or "too complex" in (exc.msg or ""):
-            return exc.lineno or 1, f"nested too deeply to parse safely ({exc.msg})"
-    except Exception:  # null bytes (ValueError), undecodable text: LibCST reports those
-        pass
-    return None
-
-
-class FileTimeout(BaseException):
-    """Raised into a file's analysis when it exceeds FILE_TIME_LIMIT. A BaseException, so the
-    rules' per-rule guard (which catches Exception) lets it through to the engine."""
-
-
-class _time_limit:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.armed = False
-
-    def __enter__(self):
-        import signal
-        import threading
-
-        if self.seconds <= 0 or not hasattr(signal, "setitimer") or \
-                threading.current_thread() is not threading.main_thread():  # fmt: skip
-            return self
-        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-        if remaining:  # someone else's timer is running: leave it alone
-            return self
-
-        def expired(signum, frame):
-            raise FileTimeout()
-
-        try:
-            self.previous = signal.signal(signal.SIGALRM, expired)
-        except ValueError:  # not the main thread of the main interpreter
-            return self
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        self.armed = True
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.armed:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
-
-
 def _check(data, path, settings, project, rules, module_name, inventory=None) -> List[Finding]:
-    import libcst as cst
     from libcst.metadata import MetadataWrapper
 
-    deep = nesting_problem(data)
-    if deep is not None:
-        return [_parse_error(path, deep[0], 1, deep[1])]
+    # One time limit for the whole file: the guarded parse and the traversal (a huge or
+    # pathological file can spend its time in either).
     try:
-        try:
-            module = cst.parse_module(data)
-        except (UnicodeDecodeError, SyntaxError) as exc:
-            # LibCST finds the coding cookie only in lines ending in "\n": a CR-only file
-            # with a cookie fails here although Python reads it. Decode it as Python would.
-            text = _decoded(data)
-            if text is None:
-                raise exc from None
-            module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        from cio_lint.syntax_errors import describe_syntax_error
-
-        problem = describe_syntax_error(data, exc)  # in words, where CPython places it
-        return [_parse_error(path, problem.line, problem.column, problem.reason,
-                             problem.end_line, problem.end_column)]  # fmt: skip
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        return [_parse_error(path, 1, 1, f"cannot decode the file: {exc}")]
-    except RecursionError:
-        return [_parse_error(path, 1, 1, "nested too deeply to parse")]
-    except Exception as exc:  # the parser's own failure on odd input
-        return [_parse_error(path, 1, 1, f"parser failed: {type(exc).__name__}: {exc}")]
-
-    try:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        context = FileContext(path, wrapper, settings, project, module_name)
-        visitors = [rule(context) for rule in rules]
-        if inventory is not None:
-            from cio_lint.inventory import collector
-
-            visitors.append(collector(context))
-        # Scope analysis and the resolver's own searches walk the tree with LibCST visitors:
-        # give them the walk that does not rebuild every node.
-        with _time_limit(FILE_TIME_LIMIT), FastVisits():
-            run_visitors(wrapper, visitors)
+        with parsing.time_limit(parsing.FILE_TIME_LIMIT):
+            parsed = parsing.parse_source(data)
+            if isinstance(parsed, ParseFailure):
+                return [_parse_error(path, parsed.line, parsed.column, parsed.reason,
+                                     parsed.end_line, parsed.end_column)]  # fmt: skip
+            wrapper = MetadataWrapper(parsed, unsafe_skip_copy=True)
+            context = FileContext(path, wrapper, settings, project, module_name)
+            visitors = [rule(context) for rule in rules]
             if inventory is not None:
-                inventory.data = visitors[-1].result()
+                from cio_lint.inventory import collector
+
+                visitors.append(collector(context))
+            # Scope analysis and the resolver's own searches walk the tree with LibCST
+            # visitors: give them the walk that does not rebuild every node.
+            with FastVisits():
+                run_visitors(wrapper, visitors)
+                if inventory is not None:
+                    inventory.data = visitors[-1].result()
+            unusable = project.index.unusable_imports(data, module_name)
     except FileTimeout:
-        return [_parse_error(path, 1, 1, f"checking it took longer than {FILE_TIME_LIMIT:g}s; "
+        return [_parse_error(path, 1, 1, f"checking it took longer than {parsing.FILE_TIME_LIMIT:g}s; "
                              "abandoned (please report this file)")]  # fmt: skip
     except RecursionError:
         return [_parse_error(path, 1, 1, "nested too deeply to analyse")]
@@ -370,16 +265,13 @@ def _check(data, path, settings, project, rules, module_name, inventory=None) ->
                 _parse_error(path, 1, 1, f"internal error in rule {visitor.CODE} "
                              f"{visitor.NAME}: {type(visitor.failure).__name__}: {visitor.failure}")
             )  # fmt: skip
+    # An imported project module that could not be read: what it provides is unknown here,
+    # so findings about its clients may be missing. Say so where the import is.
+    for line, module, where, failure in unusable:
+        findings.append(_parse_error(path, line, 1, f"cannot use the imported module {module} "
+                                     f"({where}:{failure.line}: {failure.reason}); findings that "
+                                     "depend on what it provides are missing here", prefix=""))  # fmt: skip
     return sorted(findings)
-
-
-def _decoded(data) -> Optional[str]:
-    if not isinstance(data, bytes) or b"\r" not in data:
-        return None
-    from cio_lint.fix import decode_source
-
-    decoded = decode_source(data)
-    return decoded[0] if decoded is not None else None
 
 
 def _failed_codes(visitors: Iterable["Rule"]) -> set:
@@ -432,12 +324,9 @@ def project_findings(inventory, settings: Settings, rules: Sequence[Type["Rule"]
 def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,
               display_path: Optional[str] = None) -> List[Finding]:  # fmt: skip
     shown = display_path or str(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return [_parse_error(shown, 1, 1, "is a directory")]
-    except OSError as exc:
-        return [_parse_error(shown, 1, 1, f"cannot read: {exc.strerror or exc}")]
+    data, problem = parsing.read_source(path)
+    if problem is not None:
+        return [_parse_error(shown, 1, 1, problem)]
     project = project or project_for(path, settings)
     return lint_bytes(data, shown, settings, project, module_name=project.module_name(path))
 

@@ -172,14 +172,14 @@ def test_a_file_whose_analysis_never_ends_is_abandoned_with_a_cio000(monkeypatch
     import signal
     import time
 
-    from cio_lint import engine
+    from cio_lint import parsing
     from cio_lint.rules.empty_identifier import EmptyIdentifier
 
     def stuck(self, node):  # a rule step that is quadratic on some pathological file
         time.sleep(0.2)
 
     monkeypatch.setattr(EmptyIdentifier, "visit_Call", stuck)
-    monkeypatch.setattr(engine, "FILE_TIME_LIMIT", 0.5)
+    monkeypatch.setattr(parsing, "FILE_TIME_LIMIT", 0.5)
     findings = lint_source(MISTAKE + "f()\n" * 20)
     assert [f.code for f in findings] == ["CIO000"]
     assert "took longer than 0.5s" in findings[0].message

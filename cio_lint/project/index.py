@@ -9,7 +9,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Dict, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 
 class ModuleIndex:
@@ -27,7 +27,6 @@ class ModuleIndex:
     is what `import customerio` then imports: nothing under that name is the SDK.
     """
 
-    MAX_FILE_BYTES = 2_000_000
     #: how many re-exports deep a provider is followed (shop.api -> shop.clients -> shop.cio)
     MAX_REEXPORT_DEPTH = 3
 
@@ -44,6 +43,8 @@ class ModuleIndex:
         self._resolvers: Dict[str, object] = {}
         self._in_progress: Set[Tuple[str, str]] = set()
         self._lock = threading.RLock()
+        #: module -> why it could not be parsed (cio_lint.parsing.ParseFailure)
+        self.failures: Dict[str, object] = {}
 
     # -- modules by name --------------------------------------------------------------------
 
@@ -102,13 +103,13 @@ class ModuleIndex:
             return found
 
     def _read(self, module: str) -> Optional[bytes]:
+        from cio_lint.parsing import read_source
+
         path = self.path_of(module)
-        try:
-            if path is None or path.stat().st_size > self.MAX_FILE_BYTES:
-                return None
-            return path.read_bytes()
-        except OSError:
+        if path is None:
             return None
+        data, problem = read_source(path)  # a regular file, within the cap, or nothing
+        return data if problem is None and data else None
 
     def imported_modules(self, data: bytes, importer: str) -> Set[str]:
         """The project modules `data` imports (read from its bytes, nothing parsed). For
@@ -184,18 +185,58 @@ class ModuleIndex:
             return self._resolvers[module]
 
     def _parse(self, module: str):
-        import libcst as cst
+        """A Resolver over `module`, or None. Parsed through the one guarded parse: a module
+        nested too deeply, too large or unparseable provides nothing, and the reason is kept
+        (`unusable_imports`) so that the files importing it say what they cannot know."""
         from libcst.metadata import MetadataWrapper
 
+        from cio_lint.parsing import ParseFailure, parse_source
         from cio_lint.resolve import Resolver
 
         data = self._read(module)
         if data is None:
             return None
-        try:
-            return Resolver(MetadataWrapper(cst.parse_module(data), unsafe_skip_copy=True), self, module)
-        except Exception:  # unparseable (or too deep): it provides nothing; its own check says why
+        parsed = parse_source(data)
+        if isinstance(parsed, ParseFailure):
+            self.failures[module] = parsed
             return None
+        try:
+            return Resolver(MetadataWrapper(parsed, unsafe_skip_copy=True), self, module)
+        except RecursionError:
+            self.failures[module] = ParseFailure(1, 1, "nested too deeply to analyse")
+            return None
+        except Exception as exc:  # a bug on an odd module: it provides nothing, and says why
+            self.failures[module] = ParseFailure(1, 1, f"internal error: {type(exc).__name__}: {exc}")
+            return None
+
+    def unusable_imports(self, data: bytes, importer: str) -> List[Tuple[int, str, str, object]]:
+        """(line, module, path, ParseFailure) for each project module `data` imports that
+        provides a client but could not be parsed. The same answer whichever file asked
+        first: each such module's parse is attempted here if no lookup has tried it yet."""
+        if self.root is None:
+            return []
+        if isinstance(data, str):  # flake8 and editors hand over text
+            data = data.encode("utf-8", "surrogatepass")
+        found = []
+        for module in sorted(self.imported_modules(data, importer)):
+            if not self.provides_client(module):
+                continue
+            self._resolver(module)
+            failure = self.failures.get(module)
+            if failure is not None:
+                where = self.path_of(module)
+                shown = os.path.relpath(where, self.root) if where is not None else module
+                found.append((_import_line(data, module), module, shown, failure))
+        return found
+
+
+def _import_line(data: bytes, module: str) -> int:
+    """The first line of `data` that imports something named like `module`'s last part."""
+    tail = module.rpartition(".")[2].encode()
+    for number, line in enumerate(data.splitlines(), 1):  # bytes: split where Python splits
+        if b"import" in line and tail in line:
+            return number
+    return 1
 
 
 def _import_statements(data: bytes):
