@@ -11,9 +11,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Iterable, List, Sequence, Set, Tuple
 
 from cio_lint.finding import SAFE, Edit, Finding
+from cio_lint.text import decode_source, detect_encoding  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -56,13 +57,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 
 def _parses(text: str) -> bool:
-    import libcst as cst  # only when a fix is applied: a run without fixes never needs it
+    from cio_lint.parsing import ParseFailure, parse_source  # the same guard as every parse
 
-    try:
-        cst.parse_module(text)
-        return True
-    except Exception:
-        return False
+    return not isinstance(parse_source(text), ParseFailure)
 
 
 def _overlap(a: Tuple[int, int, str], b: Tuple[int, int, str]) -> bool:
@@ -93,32 +90,6 @@ def fix_text(text: str, findings: Sequence[Finding], unsafe: bool = False) -> Fi
     if not _parses(fixed):
         return FixResult(text, [], rejected + chosen)
     return FixResult(fixed, chosen, rejected)
-
-
-def detect_encoding(data: bytes) -> str:
-    """The encoding Python would use for this source (PEP 263 cookie, BOM, else utf-8)."""
-    import io
-    import tokenize
-
-    # tokenize reads lines split at "\n" only: in a file with old Mac line endings (CR only)
-    # the cookie would sit in one huge first "line"; look for it in lines as Python reads them.
-    head = data[:4096]
-    if b"\r" in head:
-        head = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
-    except SyntaxError:
-        return "utf-8"
-    return encoding
-
-
-def decode_source(data: bytes) -> Optional[Tuple[str, str]]:
-    """(text, encoding) with newlines untouched, or None when the bytes cannot be decoded."""
-    encoding = detect_encoding(data)
-    try:
-        return data.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError):
-        return None
 
 
 def write_atomically(path: Path, data: bytes) -> None:
