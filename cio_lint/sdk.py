@@ -832,3 +832,94 @@ DATETIME_CALLS = frozenset({
     "datetime.datetime.fromtimestamp", "datetime.datetime.utcfromtimestamp", "datetime.datetime.fromisoformat",
     "datetime.datetime.strptime", "datetime.datetime.combine", "django.utils.timezone.now",
 })  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 18 ("seeds"): transactional requests, error handling, call shapes, hosts, values,
+# devices, async-customerio. Each mistake's runtime effect is an `Observed` record: the rule's
+# message is worded from it and its grounding test (named in `test`) asserts the same record
+# against the real releases in `releases`.
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What a mistake does at runtime, as its grounding test sees it."""
+
+    #: the exception that escapes, qualified ("builtins.TypeError"); None: nothing is raised
+    raises: Optional[str]
+    #: text the exception message contains, or the part of the request that shows the effect
+    says: str
+    sends: bool  # does a request reach the server
+    releases: Tuple[str, ...]  # the releases the grounding test runs
+    test: str  # tests/grounding/<file>::<test>
+
+    @property
+    def error(self) -> str:
+        """The exception's class name as a message spells it ("TypeError")."""
+        return (self.raises or "").rsplit(".", 1)[-1]
+
+
+_EXC = "customerio.client_base.CustomerIOException"
+
+# -- CIO605 exception-attribute ---------------------------------------------------------------
+
+#: Attributes people read on an API error (`err.status === 429`, `e.response.status_code`):
+#: `CustomerIOException(Exception)` is an empty subclass, so none of them exists (every release).
+EXCEPTION_MISSING_ATTRIBUTES = ("message", "status_code", "status", "response", "code", "headers",
+                                "body", "status_text", "reason")  # fmt: skip
+EXCEPTION_ATTRIBUTE = Observed(
+    "builtins.AttributeError", "'CustomerIOException' object has no attribute", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_errors.py::test_exception_attribute_raises_in_the_handler",
+)
+
+# -- CIO7xx transactional request objects -----------------------------------------------------
+
+#: The request class each `APIClient.send_*` converts (`request._to_dict()`); anything else but
+#: a plain dict fails inside the SDK.
+SEND_METHOD_REQUEST: Mapping[str, str] = {
+    "send_email": "SendEmailRequest",
+    "send_push": "SendPushRequest",
+    "send_sms": "SendSMSRequest",
+    "send_inbox_message": "SendInboxMessageRequest",
+    "send_in_app": "SendInAppRequest",
+    "send_whatsapp": "SendWhatsAppRequest",
+}
+#: Request fields that hold a dict (or list) by design, so a positional dict there is right.
+REQUEST_DICT_FIELDS = ("identifiers", "headers", "message_data", "custom_data", "custom_payload",
+                       "device", "attachments")  # fmt: skip
+#: A dict passed positionally binds to the first parameter, transactional_message_id, and the
+#: whole dict is sent as that one field (3.2.0, 2.4).
+REQUEST_POSITIONAL_DICT = Observed(
+    None, "transactional_message_id", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_requests.py::test_positional_dict_becomes_the_message_id",
+)
+#: Fields a request needs. The SDK validates nothing and drops None fields, so a missing one is
+#: simply absent from the JSON (observed). Customer.io's "Transactional API Examples" page lists
+#: what sending needs: the recipient email in `to` and `identifiers.id`/`email`/`cio_id`; the
+#: App API reference targets in-app and push messages "by identifiers". (`to` of SMS/WhatsApp:
+#: not stated there, so not required here.)
+REQUEST_DOCS = "docs.customer.io: Transactional API Examples"
+REQUEST_REQUIRED_FIELDS: Mapping[str, Tuple[str, ...]] = {
+    "SendEmailRequest": ("identifiers", "to"),
+    "SendPushRequest": ("identifiers",),
+    "SendSMSRequest": ("identifiers",),
+    "SendWhatsAppRequest": ("identifiers",),
+    "SendInboxMessageRequest": ("identifiers",),
+    "SendInAppRequest": ("identifiers",),
+}
+#: An email without a transactional_message_id must carry its own content, all of these.
+EMAIL_CONTENT_FIELDS = ("body", "subject", "_from")
+REQUEST_MISSING_FIELD = Observed(
+    None, "without it", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_requests.py::test_missing_field_is_absent_from_the_request",
+)
+#: Values that are a placeholder, not a person: they reach the API as the text itself.
+IDENTIFIER_PLACEHOLDERS = ("none", "null", "undefined", "nil", "nan")
+IDENTIFIERS_KEY = Observed(
+    None, "sends it as written", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_requests.py::test_identifiers_are_sent_as_written",
+)
+REQUEST_CLASS_MISMATCH = Observed(
+    _EXC, "object has no attribute", False, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_requests.py::test_send_with_the_wrong_request_class",
+)

@@ -71,6 +71,12 @@ CATALOGUE: Sequence[Entry] = (
     Entry("CIO603", "unreachable-except", True, "unreachable_except", "UnreachableExcept"),
     Entry("CIO604", "sdk-distribution-conflict", True, "sdk_distribution_conflict", "SdkDistributionConflict",
           "project.distribution_conflict"),
+    Entry("CIO605", "exception-attribute", True, "exception_attribute", "ExceptionAttribute"),
+    Entry("CIO701", "request-missing-field", True, "request_missing_field", "RequestMissingField"),
+    Entry("CIO702", "request-positional-argument", True, "request_positional_argument",
+          "RequestPositionalArgument"),
+    Entry("CIO703", "identifiers-key", True, "identifiers_key", "IdentifiersKey"),
+    Entry("CIO704", "request-class-mismatch", True, "request_class_mismatch", "RequestClassMismatch"),
 )
 
 _ENTRY_BY_CODE: Dict[str, Entry] = {e.code: e for e in CATALOGUE}
