@@ -923,3 +923,106 @@ REQUEST_CLASS_MISMATCH = Observed(
     _EXC, "object has no attribute", False, ("3.2.0", "2.4"),
     "tests/grounding/test_seeds_requests.py::test_send_with_the_wrong_request_class",
 )
+
+# -- CIO606 call-shape ------------------------------------------------------------------------
+
+#: How many leading parameters of each client method (and constructor) have no default, in
+#: every release that has it (3.x track's data/id/timestamp are optional; `2.4 track.py`,
+#: `3.2.0 track.py`, `3.2.0 api.py:78`). A call that binds none to one of them is a TypeError.
+REQUIRED_PARAMETERS: Mapping[str, int] = {
+    "identify": 1, "track": 2, "track_anonymous": 2, "pageview": 2, "backfill": 3, "delete": 1,
+    "add_device": 3, "delete_device": 2, "suppress": 1, "unsuppress": 1, "merge_customers": 4,
+    "add_to_segment": 2, "remove_from_segment": 2, "batch": 1, "close": 0,
+    **{method: 1 for method in SEND_METHOD_REQUEST},
+    "APIClient": 1, "CustomerIO": 0,
+}  # fmt: skip
+#: Python's binding errors for these calls, as CPython 3.10+ words them (the SDK's own
+#: methods, so the callable is "CustomerIO.identify"). With NO_ATTRIBUTE (a method of the
+#: other client). Grounded: tests/grounding/test_seeds_calls.py::test_call_shape_fails_before_sending
+MISSING_ARGUMENT = Raises("builtins.TypeError", "{callable}() missing 1 required positional argument: '{param}'")
+MULTIPLE_VALUES = Raises("builtins.TypeError", "{callable}() got multiple values for argument '{param}'")
+#: `identify(customer_id=...)`: the keyword is an attribute (identify takes **kwargs) and `id`
+#: is missing; the parameter is `id` in every release.
+IDENTIFY_ID_ALIASES = ("customer_id",)
+#: Methods both clients inherit from ClientBase (3.0.0+), so never "the other client's".
+CLIENT_BASE_METHODS = ("close", "send_request", "http")
+
+# -- CIO406 host-with-path --------------------------------------------------------------------
+
+#: The Track client builds `https://{host}[:{port}]/{url_prefix}` after stripping a scheme and
+#: slashes from `host` (`3.2.0 track.py` setup_base_url, same in 2.4); APIClient posts to
+#: `{url}/v1/send/<kind>` (`3.2.0 api.py`). A host or url that already ends in those paths gets
+#: them twice. (A different path is left alone: it may be a proxy's prefix.)
+TRACK_URL_PREFIX = "/api/v1"
+APP_URL_PATH = "/v1/send/"
+#: Path endings that repeat what the SDK appends, per constructor parameter.
+HOST_PATH_ENDINGS: Mapping[str, Tuple[str, ...]] = {"host": ("api/v1", "api", "v1"), "url": ("v1", "api")}
+#: `says`: the path requests go to, from the path written and what the SDK appends.
+HOST_PATH = Observed(
+    None, "/{path}{appended}/", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_hosts.py::test_host_with_path_doubles_the_path",
+)
+#: `host="h:8443"` with `port=`: the URL gets both (`h:8443:9000`), requests' InvalidURL is
+#: wrapped like any transport error (TRANSPORT_RAISES) and nothing is sent.
+HOST_PORT_TWICE = Observed(
+    CUSTOMERIO_EXCEPTION, "InvalidURL", False, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_hosts.py::test_port_in_host_and_port_parameter",
+)
+
+# -- CIO203 unserializable-value --------------------------------------------------------------
+
+#: Constructors whose values `json.dumps` refuses, by qualified name -> the type it names. The
+#: SDK converts only datetimes (and NaN) before encoding, so one of these anywhere in the payload
+#: fails in every release: "Object of type date is not JSON serializable", wrapped like a
+#: transport error (TRANSPORT_RAISES), nothing sent.
+UNSERIALIZABLE_CALLS: Mapping[str, str] = {
+    "datetime.date": "date", "datetime.date.today": "date", "datetime.date.fromisoformat": "date",
+    "datetime.date.fromtimestamp": "date", "datetime.date.fromordinal": "date",
+    "datetime.time": "time", "datetime.timedelta": "timedelta",
+    "decimal.Decimal": "Decimal",
+    "uuid.UUID": "UUID", "uuid.uuid1": "UUID", "uuid.uuid3": "UUID", "uuid.uuid4": "UUID",
+    "uuid.uuid5": "UUID",
+    "set": "set", "frozenset": "frozenset", "bytes": "bytes", "bytearray": "bytearray",
+}  # fmt: skip
+#: Datetimes (DATETIME_CALLS above) are converted at the top level of the payload in every
+#: release, nested ones (in a dict or list, in `message_data`, in add_device's keywords) only
+#: from NESTED_DATETIME_SINCE; before it they fail the same way.
+#: Methods whose keyword arguments the SDK nests in the payload (`add_device` sends them at
+#: `device.<key>`), so a datetime there is a nested one.
+NESTED_KEYWORD_METHODS = ("add_device",)
+#: Request fields whose values are sent nested (the request's own top level is sanitised).
+REQUEST_DATA_FIELDS = ("message_data", "custom_data", "custom_payload")
+UNSERIALIZABLE = Observed(
+    CUSTOMERIO_EXCEPTION, "is not JSON serializable", False, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_values.py::test_unserializable_value_is_never_sent",
+)
+
+# -- CIO104 device-platform -------------------------------------------------------------------
+
+#: The platforms the Track API's device object accepts (its enum), and the device fields
+#: besides id/platform; `add_device` sends any platform string as given and puts every other
+#: keyword at `device.<key>`, beside `attributes` rather than in it (observed).
+DEVICE_PLATFORMS = ("ios", "android")
+DEVICE_FIELDS = ("last_used", "attributes")
+DEVICE_DOCS = "docs.customer.io: Track API, Add or update a customer device"
+DEVICE_SENT = Observed(
+    None, "as given", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_values.py::test_add_device_sends_platform_and_keywords_as_given",
+)
+
+# -- CIO405 async-region-ignored (async-customerio, a third-party async port) ----------------
+
+ASYNC_DISTRIBUTION = "async-customerio"
+ASYNC_RELEASE_OBSERVED = "2.18.0"
+ASYNC_TRACK_QUALNAMES = ("async_customerio.AsyncCustomerIO", "async_customerio.track.AsyncCustomerIO",
+                         "async_customerio.track.v1.AsyncCustomerIO")  # fmt: skip
+ASYNC_REGIONS_QUALNAMES = ("async_customerio.Regions", "async_customerio.regions.Regions")
+#: AsyncCustomerIO(site_id, api_key, host=None, region=Regions.US, port=None, ...) (`track/v1.py`)
+ASYNC_TRACK_PARAMS = ("site_id", "api_key", "host", "region", "port")
+#: `self.host = host or DEFAULT_API_HOST` (= Regions.US.track_host): `region` is only
+#: type-checked, so an EU client without host= sends to the US Track host (its AsyncAPIClient
+#: does use the region). `says`: the host the requests went to.
+ASYNC_REGION_IGNORED = Observed(
+    None, REGIONS["us"].track_host, True, (ASYNC_RELEASE_OBSERVED,),
+    "tests/grounding/test_seeds_async.py::test_async_track_client_ignores_the_region",
+)

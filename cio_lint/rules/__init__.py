@@ -46,8 +46,10 @@ class Entry(NamedTuple):
 #: Every rule, in the catalogue's order.
 CATALOGUE: Sequence[Entry] = (
     Entry("CIO101", "empty-identifier", True, "empty_identifier", "EmptyIdentifier"),
+    Entry("CIO104", "device-platform", True, "device_platform", "DevicePlatform"),
     Entry("CIO201", "ms-timestamp", True, "ms_timestamp", "MsTimestamp"),
     Entry("CIO202", "datetime-offset", False, "datetime_offset", "DatetimeOffset"),
+    Entry("CIO203", "unserializable-value", True, "unserializable_value", "UnserializableValue"),
     Entry("CIO301", "track-key-in-app-client", True, "track_key_in_app_client", "TrackKeyInAppClient"),
     Entry("CIO302", "app-key-in-track-client", True, "app_key_in_track_client", "AppKeyInTrackClient"),
     Entry("CIO303", "hardcoded-credential", True, "hardcoded_credential", "HardcodedCredential"),
@@ -55,6 +57,8 @@ CATALOGUE: Sequence[Entry] = (
     Entry("CIO402", "region-string", True, "region_string", "RegionString"),
     Entry("CIO403", "host-region-conflict", True, "host_region_conflict", "HostRegionConflict"),
     Entry("CIO404", "cdp-unknown-setting", True, "cdp_unknown_setting", "CdpUnknownSetting"),
+    Entry("CIO405", "async-region-ignored", True, "async_region_ignored", "AsyncRegionIgnored"),
+    Entry("CIO406", "host-with-path", True, "host_with_path", "HostWithPath"),
     Entry("CIO501", "event-name-style", True, "event_name_style", "EventNameStyle"),
     Entry("CIO502", "unknown-event", True, "unknown_event", "UnknownEvent"),
     Entry("CIO503", "event-name-variants", True, "event_name_variants", "EventNameVariants"),
@@ -72,6 +76,7 @@ CATALOGUE: Sequence[Entry] = (
     Entry("CIO604", "sdk-distribution-conflict", True, "sdk_distribution_conflict", "SdkDistributionConflict",
           "project.distribution_conflict"),
     Entry("CIO605", "exception-attribute", True, "exception_attribute", "ExceptionAttribute"),
+    Entry("CIO606", "call-shape", True, "call_shape", "CallShape"),
     Entry("CIO701", "request-missing-field", True, "request_missing_field", "RequestMissingField"),
     Entry("CIO702", "request-positional-argument", True, "request_positional_argument",
           "RequestPositionalArgument"),
