@@ -26,7 +26,7 @@ def in_tmp(tmp_path, monkeypatch):
     ('sdk-version = "banana"', "[tool.cio-lint] sdk-version: not a version or PEP 440 range"),
     ('event-name-pattern = "("', "[tool.cio-lint] event-name-pattern: invalid regular expression"),
     ('client-factories = ["nocolon"]', "[tool.cio-lint] client-factories: expected 'module:function'"),
-    ('output-format = "xml"', "[tool.cio-lint] output-format: expected one of text, json, sarif, github"),
+    ('output-format = "xml"', "[tool.cio-lint] output-format: expected one of text, json, json-lines, sarif, github, gitlab, junit, pylint"),
     ("exclude = [1]", "[tool.cio-lint] exclude: expected a list of strings"),
     ("region = ", "invalid TOML"),
 ])  # fmt: skip
