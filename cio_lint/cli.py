@@ -15,7 +15,7 @@ import click
 from cio_lint import __version__, report, sdk
 from cio_lint import rules as rule_registry
 from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource
-from cio_lint.fix import decode_source
+from cio_lint.text import decode_source, split_lines
 from cio_lint.project import project_for
 from cio_lint.runner import JOBS_AUTO, CheckOptions, UsageError
 from cio_lint import runner
@@ -162,7 +162,7 @@ def _render(findings, results, fmt, color, show_source) -> str:
         sources = {}
         for r in results:
             decoded = decode_source(r.data) if r.findings else None
-            sources[r.shown] = decoded[0].splitlines() if decoded else []
+            sources[r.shown] = split_lines(decoded[0]) if decoded else []  # as Python numbers lines
     return report.text(findings, color, show_source, sources)
 
 

@@ -22,13 +22,14 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
 from flake8.defaults import NOQA_INLINE_REGEXP as NOQA_INLINE
 
+from cio_lint.text import split_lines as _split_lines
+
 #: flake8 splits the codes of a `# noqa:` on commas and whitespace (flake8.utils)
 _SEPARATOR = re.compile(r"[,\s]")
 #: the comment form for rule names; flake8's and ruff's noqa parsers do not see it
 CIO_IGNORE = re.compile(r"#\s*cio-lint:\s*ignore\[(?P<selectors>[^\]]*)\]")
 #: text a file must contain for CIO_IGNORE to match: a cheap test before any tokenizing
 CIO_IGNORE_MARK = "cio-lint:"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 T = TypeVar("T")  # a finding: anything with .code and .line
 
@@ -61,14 +62,9 @@ def ignore_selectors(text: str) -> Tuple[str, ...]:
 
 
 def split_lines(text: str) -> List[str]:
-    """Lines with their ends, split where flake8 (and Python) split them: \\r\\n, \\r, \\n."""
-    lines, start = [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start : match.end()])
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
+    """Lines with their ends, split where flake8 (and Python) split them: \r\n, \r, \n
+    (the one helper every line number goes through, cio_lint/text.py)."""
+    return _split_lines(text, keepends=True)
 
 
 class Suppressions:

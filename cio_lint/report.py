@@ -18,6 +18,7 @@ from urllib.parse import quote
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
 from cio_lint.finding import SAFE, Finding
+from cio_lint.text import credential_spans, mask_spans, split_lines
 
 HELP_URI = "https://github.com/cio-lint/cio-lint/blob/main/README.md#{anchor}"
 #: the README's rule table (the SARIF `help` of each rule carries its full explanation)
@@ -46,6 +47,7 @@ def text(findings: Sequence[Finding], color: bool = False, show_source: bool = F
             source_lines = sources.get(f.path) or []
             if 0 < f.line <= len(source_lines):
                 line = _mask(source_lines[f.line - 1].rstrip("\r\n"), secrets.get((f.path, f.line), ()))
+                line = mask_credentials(line)  # whatever was selected, ignored or noqa'd
                 caret = " " * (f.column - 1) + "^"
                 lines.append(f"    {line}")
                 lines.append(f"    {_RED + caret + _RESET if color else caret}")
@@ -82,7 +84,8 @@ def _mask(line: str, ranges) -> str:
 
 
 def mask_secrets(text: str, findings: Sequence[Finding], source_lines: Sequence[str]) -> str:
-    """`text` (a diff, say) with every reported secret of `source_lines` masked."""
+    """`text` (a diff, say) with every reported secret of `source_lines` masked, and every
+    other credential-shaped token too (mask_credentials)."""
     for (path, line), spans in _secret_ranges(findings).items():
         if not 0 < line <= len(source_lines):
             continue
@@ -91,7 +94,25 @@ def mask_secrets(text: str, findings: Sequence[Finding], source_lines: Sequence[
             secret = raw[start:min(end, len(raw))]
             if len(secret) > _KEEP:
                 text = text.replace(secret, _mask(secret, [(0, len(secret))]))
-    return text
+    return mask_diff(text)
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with every token that looks like a Customer.io credential masked (its first
+    characters kept, the width unchanged), by CIO303's own notion of "looks like". It does
+    not depend on a finding: a credential on a line whose CIO303 is ignored, noqa'd or not
+    selected, or in a file with a syntax error, is masked all the same."""
+    from cio_lint.rules.hardcoded_credential import credential_shape
+
+    return mask_spans(text, credential_spans(text, credential_shape))
+
+
+def mask_diff(diff: str) -> str:
+    """mask_credentials on a unified diff's content lines (its ---/+++ headers name files)."""
+    out = []
+    for line in split_lines(diff, keepends=True):  # as Python splits: a form feed is no line break
+        out.append(line if line.startswith(("--- ", "+++ ", "@@ ")) else mask_credentials(line))
+    return "".join(out)
 
 
 def as_json(findings: Sequence[Finding]) -> str:

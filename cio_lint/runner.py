@@ -26,6 +26,7 @@ from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ign
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
 from cio_lint.fix import decode_source, fix_text, wanted, write_atomically
 from cio_lint.project import Project, project_for
+from cio_lint.text import split_lines
 
 #: --jobs N uses processes only when each worker gets at least this many files that pass the
 #: prefilter; below that, starting the workers costs more than it saves.
@@ -474,7 +475,7 @@ def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, wr
             before, after = decode_source(result.data), decode_source(new.data)
             diff = unified_diff(result.shown, before[0], after[0])
             # a diff's context may show a committed credential: never print one whole
-            diffs.append(report.mask_secrets(diff, result.findings, before[0].splitlines()))
+            diffs.append(report.mask_secrets(diff, result.findings, split_lines(before[0])))
             updated.append(result)
             continue
         if result.path is not None:
@@ -486,7 +487,7 @@ def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, wr
 def unified_diff(shown: str, before: str, after: str) -> str:
     out = []
     for line in difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"
+        split_lines(before, keepends=True), split_lines(after, keepends=True), f"a/{shown}", f"b/{shown}"
     ):
         out.append(line)
         if not line.endswith(("\n", "\r")):

@@ -82,3 +82,41 @@ def foreign_bom(data: bytes) -> Optional[str]:
         if data.startswith(bom):
             return name
     return None
+
+
+#: A run of characters a credential is made of (hex, base62/64, CDP keys' `pk_eu_` prefix).
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/]+=*")
+#: The shortest credential shape there is (16 hex characters).
+_SHORTEST_CREDENTIAL = 16
+#: How much of a masked credential stays visible: as much as a finding's message shows.
+MASK_KEEP = 4
+
+
+def credential_spans(text: str, looks_like) -> List[Tuple[int, int]]:
+    """[start, end) of every run of `text` that `looks_like(run)` says is a credential. A run
+    that does not look like one is also tried in its `_`, `/` and `+` separated pieces
+    (`KEY_a3f9...` in a comment, a key inside a URL path)."""
+    spans = []
+    for match in _TOKEN_RUN.finditer(text):
+        run = match.group()
+        if len(run) < _SHORTEST_CREDENTIAL:
+            continue
+        if looks_like(run):
+            spans.append(match.span())
+            continue
+        for piece in re.finditer(r"[^_/+]+=*", run):
+            if len(piece.group()) >= _SHORTEST_CREDENTIAL and looks_like(piece.group()):
+                spans.append((match.start() + piece.start(), match.start() + piece.end()))
+    return spans
+
+
+def mask_spans(text: str, spans) -> str:
+    """`text` with each span but its first MASK_KEEP characters replaced by "*": the same
+    width, so that columns and carets still line up."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for index in range(start + MASK_KEEP, min(end, len(chars))):
+            chars[index] = "*"
+    return "".join(chars)
