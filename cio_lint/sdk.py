@@ -1026,3 +1026,13 @@ ASYNC_REGION_IGNORED = Observed(
     None, REGIONS["us"].track_host, True, (ASYNC_RELEASE_OBSERVED,),
     "tests/grounding/test_seeds_async.py::test_async_track_client_ignores_the_region",
 )
+
+# -- CIO304 credential-may-be-none ------------------------------------------------------------
+
+#: Neither client checks its credentials: Track sets `session.auth = (site_id, api_key)` and
+#: APIClient an `Authorization: Bearer {key}` header, so None goes out as the text "None".
+CREDENTIAL_NONE_AUTH: Mapping[str, str] = {TRACK: "Basic None:None", APP: "Bearer None"}
+CREDENTIAL_NONE = Observed(
+    None, "Authorization: {auth}", True, ("3.2.0", "2.4"),
+    "tests/grounding/test_seeds_credentials.py::test_none_credentials_are_sent",
+)

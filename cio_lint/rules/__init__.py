@@ -53,6 +53,7 @@ CATALOGUE: Sequence[Entry] = (
     Entry("CIO301", "track-key-in-app-client", True, "track_key_in_app_client", "TrackKeyInAppClient"),
     Entry("CIO302", "app-key-in-track-client", True, "app_key_in_track_client", "AppKeyInTrackClient"),
     Entry("CIO303", "hardcoded-credential", True, "hardcoded_credential", "HardcodedCredential"),
+    Entry("CIO304", "credential-may-be-none", False, "credential_may_be_none", "CredentialMayBeNone"),
     Entry("CIO401", "region-mismatch", True, "region_mismatch", "RegionMismatch"),
     Entry("CIO402", "region-string", True, "region_string", "RegionString"),
     Entry("CIO403", "host-region-conflict", True, "host_region_conflict", "HostRegionConflict"),
