@@ -1036,3 +1036,18 @@ CREDENTIAL_NONE = Observed(
     None, "Authorization: {auth}", True, ("3.2.0", "2.4"),
     "tests/grounding/test_seeds_credentials.py::test_none_credentials_are_sent",
 )
+
+# -- CIO607 retries-not-applied ---------------------------------------------------------------
+
+#: Before 3.0.0 the clients mount `Retry(total=retries, backoff_factor=...)` with urllib3's
+#: default methods (no POST) and no status_forcelist (`2.4 client_base.py` _build_session): POST
+#: calls (track, track_anonymous, pageview, backfill, merge_customers, suppress, unsuppress and
+#: every APIClient send_*) and every status code (barring a Retry-After on PUT/DELETE) fail after
+#: one attempt, while the message still says "after N retries". 3.0.0 retries 500/502/503/504
+#: for every method (`3.2.0 client_base.py:150-156`).
+RETRY_EVERY_METHOD_SINCE = "3.0.0"
+#: `says`: the start of the message with the configured count; a 503 answered once.
+RETRIES_NOT_APPLIED = Observed(
+    CUSTOMERIO_EXCEPTION, "after {retries} retries", True, ("2.4",),
+    "tests/grounding/test_seeds_retries.py::test_retries_are_not_applied_before_3",
+)

@@ -78,6 +78,7 @@ CATALOGUE: Sequence[Entry] = (
           "project.distribution_conflict"),
     Entry("CIO605", "exception-attribute", True, "exception_attribute", "ExceptionAttribute"),
     Entry("CIO606", "call-shape", True, "call_shape", "CallShape"),
+    Entry("CIO607", "retries-not-applied", False, "retries_not_applied", "RetriesNotApplied"),
     Entry("CIO701", "request-missing-field", True, "request_missing_field", "RequestMissingField"),
     Entry("CIO702", "request-positional-argument", True, "request_positional_argument",
           "RequestPositionalArgument"),
