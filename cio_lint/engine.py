@@ -67,8 +67,10 @@ class FileContext:
         if self._resolver is None:
             from cio_lint.resolve import Resolver
 
+            from cio_lint.resolve.summaries import for_project
+
             prime_resolver_metadata(self.wrapper)
-            self._resolver = Resolver(self.wrapper, self.project.index, self.module_name,
+            self._resolver = Resolver(self.wrapper, for_project(self.project), self.module_name,
                                       self.project.sdk_version)  # fmt: skip
         return self._resolver
 
@@ -179,7 +181,11 @@ def might_use_sdk(data: Union[str, bytes], project: Optional[Project] = None, mo
         data = data.encode("utf-8", "surrogatepass")
     if SDK_NEEDLE in data:
         return True
-    return project is not None and project.index.imports_a_provider(data, module_name)
+    if project is None or not project.index.may_import_a_provider(data, module_name):
+        return False  # bytes were enough: nothing it imports can reach the SDK
+    from cio_lint.resolve.summaries import for_project
+
+    return for_project(project).imports_a_provider(data, module_name)
 
 
 def _parse_error(path: str, line: int, column: int, reason: str, end_line: Optional[int] = None,
@@ -249,7 +255,9 @@ def _check(data, path, settings, project, rules, module_name, inventory=None) ->
                 run_visitors(wrapper, visitors)
                 if inventory is not None:
                     inventory.data = visitors[-1].result()
-            unusable = project.index.unusable_imports(data, module_name)
+            from cio_lint.resolve.summaries import for_project
+
+            unusable = for_project(project).unusable_imports(data, module_name)
     except FileTimeout:
         return [_parse_error(path, 1, 1, f"checking it took longer than {parsing.FILE_TIME_LIMIT:g}s; "
                              "abandoned (please report this file)")]  # fmt: skip

@@ -375,21 +375,19 @@ def test_index_never_executes_project_code(tmp_path):
     assert not marker.exists()
 
 
-def test_index_parses_only_candidate_modules(tmp_path, monkeypatch):
+def test_index_parses_only_candidate_modules(tmp_path):
     from cio_lint.project import ModuleIndex
+    from cio_lint.resolve.summaries import Summaries
 
     write_project(tmp_path, CROSS_MODULE)
-    index = ModuleIndex(tmp_path)
-    parsed = []
-    original = ModuleIndex._parse
-    monkeypatch.setattr(ModuleIndex, "_parse", lambda self, m: parsed.append(m) or original(self, m))
-    assert index.lookup("shop.cio_client.client") is not None
-    assert index.lookup("shop.unrelated.nothing") is None
-    assert parsed == ["shop.cio_client"]
-    assert index.imports_a_provider(b"from shop.cio_client import client\n")
-    assert index.imports_a_provider(b"from shop import cio_client\n")
-    assert index.imports_a_provider(b"from .cio_client import client\n", importer="shop.orders")
-    assert not index.imports_a_provider(b"from shop import unrelated\nimport os\n")
+    summaries = Summaries(ModuleIndex(tmp_path))
+    assert summaries.lookup("shop.cio_client.client") is not None
+    assert summaries.lookup("shop.unrelated.nothing") is None
+    assert summaries.parsed == ["shop.cio_client"]
+    assert summaries.imports_a_provider(b"from shop.cio_client import client\n")
+    assert summaries.imports_a_provider(b"from shop import cio_client\n")
+    assert summaries.imports_a_provider(b"from .cio_client import client\n", importer="shop.orders")
+    assert not summaries.imports_a_provider(b"from shop import unrelated\nimport os\n")
 
 
 def test_only_a_real_project_gets_a_module_index(tmp_path):

@@ -3,8 +3,10 @@
 A `Project` is built once per run (per flake8 process) for each project root and shared by
 every file under it. It never imports or executes project code: it reads files as text.
 
-The package: `index` (the project's own modules, by name), `declarations` (the project's
-declared dependencies and the SDK version they admit).
+The package: `index` (the project's own modules by name, and what they import, from bytes),
+`summary` (what a module offers the others, as plain data), `declarations` (the project's
+declared dependencies and the SDK version they admit). Nothing here imports cio_lint.resolve:
+summaries are made there (cio_lint.resolve.summaries) and only kept here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from cio_lint import sdk
 from cio_lint.config import Settings
@@ -29,6 +31,9 @@ class Project:
     index: ModuleIndex = field(default_factory=ModuleIndex)
     #: the project's declared dependencies on the SDK distributions (None: not read yet)
     declarations: Optional[list] = None
+    #: the module summaries, made on demand by a higher layer (cio_lint.resolve.summaries.
+    #: for_project) and kept here so every file of the project shares them
+    summaries: Any = field(default=None, repr=False, compare=False)
 
     def distribution_conflict(self):
         """(sdk declaration, cdp declaration) when the project declares both distributions."""

@@ -1,4 +1,4 @@
-"""The module index: which of the project's own modules provide Customer.io clients.
+"""The module index: the project's own modules by name, and what they import (bytes only).
 
 It never imports or executes project code: it reads files as text.
 """
@@ -13,22 +13,24 @@ from typing import Dict, List, Optional, Set, Tuple
 
 
 class ModuleIndex:
-    """What the project's own modules provide: clients, factories, subclasses.
+    """The project's own modules by name, read as bytes: where each one is, what it imports,
+    and whether it may matter to Customer.io at all.
 
     One per project (per run, per flake8 process), answered module by module on demand: a
     project module is found by its name (`shop.cio` -> shop/cio.py, shop/cio/__init__.py, or
-    the same under src/), and is a *provider* when its bytes mention `customerio` or it
-    imports a provider (a re-export). Only providers are ever parsed, when another module
-    imports from them; the project is never walked as a whole, so a run over files that
+    the same under src/). The project is never walked as a whole, so a run over files that
     import nothing of the project never reads another file. Project code is never imported or
-    executed.
+    executed, and nothing here parses Python: the import scan reads bytes.
+
+    A module *may provide* SDK values to its importers when its bytes mention `customerio`,
+    it is a declared factory's module, or it imports a module that may provide (at any depth).
+    This is the cheap first question; what a module really offers is its summary
+    (cio_lint.project.summary, computed by cio_lint.resolve.summaries), asked only for modules
+    that may provide.
 
     `shadows_sdk` is set when the project has its own top-level `customerio` module, which
     is what `import customerio` then imports: nothing under that name is the SDK.
     """
-
-    #: how many re-exports deep a provider is followed (shop.api -> shop.clients -> shop.cio)
-    MAX_REEXPORT_DEPTH = 3
 
     def __init__(self, root: Optional[Path] = None, shadows_sdk: bool = False,
                  factories: Tuple[str, ...] = ()) -> None:  # fmt: skip
@@ -36,15 +38,13 @@ class ModuleIndex:
         self.shadows_sdk = shadows_sdk
         #: declared factories, "pkg.mod:func" -> qualified name "pkg.mod.func"
         self.factories = {f.replace(":", "."): f for f in factories}
-        self._factory_modules = {f.split(":", 1)[0] for f in factories}
+        self.factory_modules = frozenset(f.split(":", 1)[0] for f in factories)
         self._top_level: Optional[Set[str]] = None
         self._paths: Dict[str, Optional[Path]] = {}
-        self._providers: Dict[str, bool] = {}
-        self._resolvers: Dict[str, object] = {}
-        self._in_progress: Set[Tuple[str, str]] = set()
+        self._imports: Dict[str, Tuple[Tuple[str, Optional[str]], ...]] = {}
+        self._seeds: Dict[str, bool] = {}
+        self._may_provide: Dict[str, bool] = {}
         self._lock = threading.RLock()
-        #: module -> why it could not be parsed (cio_lint.parsing.ParseFailure)
-        self.failures: Dict[str, object] = {}
 
     # -- modules by name --------------------------------------------------------------------
 
@@ -76,33 +76,18 @@ class ModuleIndex:
             self._top_level = names
         return self._top_level
 
+    def is_project_name(self, qualname: str) -> bool:
+        """Could `qualname` name something in the project? (Its first part is a top-level
+        module or package of the project; nothing is read beyond one listing.)"""
+        return self.root is not None and qualname.split(".")[0] in self._top_level_names()
+
     def is_package(self, module: str) -> bool:
         path = self.path_of(module)
         return path is not None and path.name == "__init__.py"
 
-    def provides_client(self, module: str, depth: int = 0) -> bool:
-        """May `module` hand out a client? It mentions customerio, declares a factory, or
-        imports (re-exports) a module that does."""
-        with self._lock:
-            known = self._providers.get(module)
-            if known is not None:
-                return known
-            if depth > self.MAX_REEXPORT_DEPTH:
-                return False
-            self._providers[module] = False  # an import cycle ends here
-            data = self._read(module)
-            found = data is not None and (
-                module in self._factory_modules
-                or b"customerio" in data
-                or any(self.provides_client(m, depth + 1) for m in self.imported_modules(data, module))
-            )
-            if found or depth == 0:  # a verdict cut short by depth is not final
-                self._providers[module] = found
-            else:
-                del self._providers[module]
-            return found
-
-    def _read(self, module: str) -> Optional[bytes]:
+    def read(self, module: str) -> Optional[bytes]:
+        """The bytes of project module `module` (None: no such module, not a regular file,
+        unreadable, or over cio_lint.parsing's size cap: such a module offers nothing)."""
         from cio_lint.parsing import read_source
 
         path = self.path_of(module)
@@ -111,34 +96,92 @@ class ModuleIndex:
         data, problem = read_source(path)  # a regular file, within the cap, or nothing
         return data if problem is None and data else None
 
-    def imported_modules(self, data: bytes, importer: str) -> Set[str]:
-        """The project modules `data` imports (read from its bytes, nothing parsed). For
-        `from pkg import name`, pkg.name too, as it may be a submodule."""
-        found: Set[str] = set()
+    # -- the byte-level questions -------------------------------------------------------------
+
+    def imports_of(self, module: str) -> Tuple[Tuple[str, Optional[str]], ...]:
+        """What project module `module` imports from the project (see `imported_names`)."""
+        with self._lock:
+            if module not in self._imports:
+                data = self.read(module)
+                self._seeds[module] = data is not None and self._is_seed(module, data)
+                self._imports[module] = tuple(self.imported_names(data, module)) if data is not None else ()
+            return self._imports[module]
+
+    def _is_seed(self, module: str, data: bytes) -> bool:
+        return module in self.factory_modules or b"customerio" in data
+
+    def may_provide(self, module: str) -> bool:
+        """May `module` hand SDK values to its importers? It mentions customerio, is a declared
+        factory's module, or imports (at any depth) a module that does. Bytes only."""
+        with self._lock:
+            known = self._may_provide.get(module)
+            if known is not None:
+                return known
+            # One depth-first walk of the import graph from `module`. When it finds no seed,
+            # no module it reached can reach one either: all of them are settled at once.
+            seen, stack, found = {module}, [module], False
+            while stack and not found:
+                current = stack.pop()
+                imports = self.imports_of(current)
+                if self._seeds.get(current) or self._may_provide.get(current):
+                    found = True
+                    break
+                for imported, _ in imports:
+                    if imported not in seen and self._may_provide.get(imported) is not False:
+                        seen.add(imported)
+                        stack.append(imported)
+            if found:
+                self._may_provide[module] = True
+            else:
+                for reached in seen:
+                    self._may_provide[reached] = False
+            return found
+
+    def imported_names(self, data: Optional[bytes], importer: str) -> List[Tuple[str, Optional[str]]]:
+        """(project module, name) for each name `data` imports from the project, read from its
+        bytes, nothing parsed: `from pkg.mod import a` gives ("pkg.mod", "a"), and ("pkg.mod.a",
+        None) too when that is a submodule; `import pkg.mod` and `from pkg.mod import *` give
+        (module, None) for the module (and, for `import`, its parent packages): any of its
+        names may be used."""
+        found: List[Tuple[str, Optional[str]]] = []
+        if not data:
+            return found
         for statement in _import_statements(data):
             match = _IMPORT.match(statement)
             if match is None:
                 continue
             source, names, plain = match.groups()
             if plain is not None:
-                modules = [_first_word(n) for n in plain.split(b",")]
-            else:
-                base = self.absolute(source.decode("ascii"), importer)
-                modules = [base] if base else []
-                modules += [f"{base}.{n}" if base else n for n in
-                            (_first_word(n) for n in names.strip(b"()\\ \t\r\n").split(b",")) if n]  # fmt: skip
-            found.update(m for m in modules if m and self.path_of(m) is not None)
-        return found
+                for dotted in (_first_word(n) for n in plain.split(b",")):
+                    parts = dotted.split(".")
+                    found.extend((".".join(parts[:i]), None) for i in range(1, len(parts) + 1))
+                continue
+            base = self.absolute(source.decode("ascii", "replace"), importer)
+            for name in (_first_word(n) for n in names.strip(b"()\\ \t\r\n").split(b",")):
+                if not name:
+                    continue
+                if name == "*":
+                    found.append((base, None))
+                    continue
+                if base:
+                    found.append((base, name))
+                found.append((f"{base}.{name}" if base else name, None))  # a submodule?
+        return [(m, n) for m, n in found if m and self.path_of(m) is not None]
 
-    def imports_a_provider(self, data: bytes, importer: str = "") -> bool:
-        """The prefilter's question for a file that does not mention customerio itself."""
+    def imported_modules(self, data: bytes, importer: str) -> Set[str]:
+        """The project modules `data` imports (read from its bytes, nothing parsed)."""
+        return {module for module, _ in self.imported_names(data, importer)}
+
+    def may_import_a_provider(self, data: bytes, importer: str = "") -> bool:
+        """The prefilter's first question for a file that does not mention customerio itself:
+        does it import a module that may provide, or name a declared factory? Bytes only."""
         if self.root is None and not self.factories:
             return False
         if any(f.rsplit(".", 1)[-1].encode() in data for f in self.factories):
             return True
-        return self.root is not None and any(self.provides_client(m) for m in self.imported_modules(data, importer))
+        return self.root is not None and any(self.may_provide(m) for m in self.imported_modules(data, importer))
 
-    # -- lookup -----------------------------------------------------------------------------
+    # -- names --------------------------------------------------------------------------------
 
     def absolute(self, qualname: str, importer: str) -> str:
         """Resolve a relative qualified name (".cio.client") against the importing module."""
@@ -155,82 +198,8 @@ class ModuleIndex:
         rest = qualname[dots:]
         return ".".join([*package, rest] if rest else package)
 
-    def lookup(self, qualname: str, importer: str = ""):
-        """The SdkValue a project module gives `qualname` ("shop.cio.client"), or None."""
-        from cio_lint.resolve import FACTORY, SdkValue
 
-        qualname = self.absolute(qualname, importer)
-        if qualname in self.factories:
-            return SdkValue(FACTORY, None)  # returns a client; the method called says which
-        module, _, name = qualname.rpartition(".")
-        if not module or not name or not self.provides_client(module):
-            return None
-        key = (module, name)
-        if key in self._in_progress:
-            return None  # import cycle
-        resolver = self._resolver(module)
-        if resolver is None:
-            return None
-        with self._lock:
-            self._in_progress.add(key)
-            try:
-                return resolver.module_level_value(name)
-            finally:
-                self._in_progress.discard(key)
-
-    def _resolver(self, module: str):
-        with self._lock:
-            if module not in self._resolvers:
-                self._resolvers[module] = self._parse(module)
-            return self._resolvers[module]
-
-    def _parse(self, module: str):
-        """A Resolver over `module`, or None. Parsed through the one guarded parse: a module
-        nested too deeply, too large or unparseable provides nothing, and the reason is kept
-        (`unusable_imports`) so that the files importing it say what they cannot know."""
-        from libcst.metadata import MetadataWrapper
-
-        from cio_lint.parsing import ParseFailure, parse_source
-        from cio_lint.resolve import Resolver
-
-        data = self._read(module)
-        if data is None:
-            return None
-        parsed = parse_source(data)
-        if isinstance(parsed, ParseFailure):
-            self.failures[module] = parsed
-            return None
-        try:
-            return Resolver(MetadataWrapper(parsed, unsafe_skip_copy=True), self, module)
-        except RecursionError:
-            self.failures[module] = ParseFailure(1, 1, "nested too deeply to analyse")
-            return None
-        except Exception as exc:  # a bug on an odd module: it provides nothing, and says why
-            self.failures[module] = ParseFailure(1, 1, f"internal error: {type(exc).__name__}: {exc}")
-            return None
-
-    def unusable_imports(self, data: bytes, importer: str) -> List[Tuple[int, str, str, object]]:
-        """(line, module, path, ParseFailure) for each project module `data` imports that
-        provides a client but could not be parsed. The same answer whichever file asked
-        first: each such module's parse is attempted here if no lookup has tried it yet."""
-        if self.root is None:
-            return []
-        if isinstance(data, str):  # flake8 and editors hand over text
-            data = data.encode("utf-8", "surrogatepass")
-        found = []
-        for module in sorted(self.imported_modules(data, importer)):
-            if not self.provides_client(module):
-                continue
-            self._resolver(module)
-            failure = self.failures.get(module)
-            if failure is not None:
-                where = self.path_of(module)
-                shown = os.path.relpath(where, self.root) if where is not None else module
-                found.append((_import_line(data, module), module, shown, failure))
-        return found
-
-
-def _import_line(data: bytes, module: str) -> int:
+def import_line(data: bytes, module: str) -> int:
     """The first line of `data` that imports something named like `module`'s last part."""
     tail = module.rpartition(".")[2].encode()
     for number, line in enumerate(data.splitlines(), 1):  # bytes: split where Python splits

@@ -26,6 +26,7 @@ import libcst as cst
 from libcst._metadata_dependent import LazyValue
 from libcst.metadata import (
     Assignment,
+    ImportAssignment,
     MetadataWrapper,
     ParentNodeProvider,
     QualifiedNameProvider,
@@ -35,10 +36,11 @@ from libcst.metadata import (
 )
 
 from cio_lint import sdk
+from cio_lint.project import summary
 from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
-    from cio_lint.project import ModuleIndex
+    from cio_lint.resolve.summaries import Summaries
 
 #: The metadata the resolver reads; the engine resolves them once per file.
 METADATA = (ScopeProvider, QualifiedNameProvider, ParentNodeProvider)
@@ -47,6 +49,10 @@ CLASS = "class"
 INSTANCE = "instance"
 MODULE = "module"
 FACTORY = "factory"
+#: Only while a module summary is made (cio_lint.resolve.summaries): a value taken from another
+#: project module, not looked up yet: `ref` is its qualified name, `ops` the steps applied to it
+#: here (cio_lint.project.summary describes them). Rules never see one.
+DEFERRED = "deferred"
 
 CONSTRUCT = "construct"
 METHOD = "method"
@@ -62,9 +68,16 @@ class SdkValue:
     init_params: Optional[Tuple[str, ...]] = None
     #: a project subclass: methods it defines itself (calls to them are the project's, not the SDK's)
     own_methods: FrozenSet[str] = frozenset()
+    #: DEFERRED: the qualified name the value comes from, and the steps applied to it since
+    ref: Optional[str] = None
+    ops: Tuple[tuple, ...] = ()
 
     def instance(self) -> "SdkValue":
         return SdkValue(INSTANCE, self.sdk_class, init_params=self.init_params, own_methods=self.own_methods)
+
+    def then(self, *step) -> "SdkValue":
+        """A DEFERRED value with one more step (cio_lint.project.summary's CALL, ...)."""
+        return SdkValue(DEFERRED, ref=self.ref, ops=(*self.ops, tuple(step)))
 
 
 #: A client of either kind, from a factory declared in `client-factories`: the method called
@@ -135,7 +148,7 @@ class SdkCall:
 
 
 class Resolver:
-    def __init__(self, wrapper: MetadataWrapper, index: Optional["ModuleIndex"] = None,
+    def __init__(self, wrapper: MetadataWrapper, index: Optional["Summaries"] = None,
                  module_name: str = "", version: sdk.SdkVersion = sdk.UNKNOWN_VERSION) -> None:  # fmt: skip
         self.wrapper = wrapper
         self.version = version
@@ -202,6 +215,8 @@ class Resolver:
             func = self.value(expr.func)
             if func is not None and func.kind in (CLASS, FACTORY):
                 return func.instance()
+            if func is not None and func.kind == DEFERRED:
+                return func.then(summary.CALL)
             return None
         if isinstance(expr, cst.Await):
             return self.value(expr.expression)
@@ -353,6 +368,8 @@ class Resolver:
                 return self.annotation_value(inner.value) if isinstance(inner, cst.Index) else None
             return None
         value = self.value(annotation)
+        if value is not None and value.kind == DEFERRED:
+            return value.then(summary.ANNOTATION)
         return value.instance() if value is not None and value.kind == CLASS else None
 
     def _string_annotation_value(self, annotation: cst.BaseExpression) -> Optional[SdkValue]:
@@ -375,6 +392,8 @@ class Resolver:
                 value = self._value_of_qualname(qualname.name)
                 if value is not None and value.kind == CLASS:
                     return value.instance()
+                if value is not None and value.kind == DEFERRED:
+                    return value.then(summary.ANNOTATION)
         return None
 
     def function_value(self, func: cst.FunctionDef) -> Optional[SdkValue]:
@@ -384,15 +403,20 @@ class Resolver:
             return None
         self._in_progress.add(key)
         try:
+            declared = None
             if func.returns is not None:
                 declared = self.annotation_value(func.returns.annotation)
-                if declared is not None:
+                if declared is not None and declared.kind != DEFERRED:
                     return SdkValue(FACTORY, declared.sdk_class, init_params=declared.init_params,
                                     own_methods=declared.own_methods)
             returned = self._agree(self._assigned(r.value) if r.value is not None else _NONE_BINDING
                                    for r in self.function_returns(func))
         finally:
             self._in_progress.discard(key)
+        if returned is not None and returned.kind == DEFERRED:
+            return returned.then(summary.RETURNED)
+        if (returned is None or returned.kind != INSTANCE) and declared is not None:
+            return declared.then(summary.RETURNED)  # a project class in the annotation
         if returned is None or returned.kind != INSTANCE:
             return None
         return SdkValue(FACTORY, returned.sdk_class, init_params=returned.init_params,
@@ -417,18 +441,20 @@ class Resolver:
             bases = [self.value(base.value) for base in cls.bases]
         finally:
             self._in_progress.discard(key)
-        base = next((b for b in bases if b is not None and b.kind == CLASS), None)
+        base = next((b for b in bases if b is not None and b.kind in (CLASS, DEFERRED)), None)
         if base is None:
             return None
         methods = {
             stmt.name.value: stmt for stmt in cls.body.body if isinstance(stmt, cst.FunctionDef)
         }
-        init_params = base.init_params
+        own_init = None
         if "__init__" in methods:
             params = methods["__init__"].params
-            init_params = tuple(p.name.value for p in (*params.posonly_params, *params.params)[1:])
-        own = frozenset(m for m in methods if not m.startswith("__")) | base.own_methods
-        return SdkValue(CLASS, base.sdk_class, init_params=init_params, own_methods=own)
+            own_init = tuple(p.name.value for p in (*params.posonly_params, *params.params)[1:])
+        own = frozenset(m for m in methods if not m.startswith("__"))
+        if base.kind == DEFERRED:  # a project class's subclass: settled when it is looked up
+            return base.then(summary.SUBCLASS, own_init, tuple(sorted(own)))
+        return subclass(base, own_init, own)
 
     def module_level_value(self, name: str) -> Optional[SdkValue]:
         """What the module-level name `name` is (for other modules importing it)."""
@@ -437,11 +463,12 @@ class Resolver:
             return None
         values = []
         for assignment in scope[name]:
-            if isinstance(assignment, Assignment):
-                values.append(self._binding_value(assignment))
-            elif hasattr(assignment, "get_qualified_names_for"):  # a re-export: follow the import
+            # (an ImportAssignment is an Assignment too: ask it first)
+            if isinstance(assignment, ImportAssignment):  # a re-export: follow the import
                 found = [self._value_of_qualname(q.name) for q in assignment.get_qualified_names_for(name)]
                 values.append(next((v for v in found if v is not None), None))
+            elif isinstance(assignment, Assignment):
+                values.append(self._binding_value(assignment))
             else:
                 values.append(None)
         return self._agree(values)
@@ -562,6 +589,13 @@ class Resolver:
                 break
             expr, seen = bound, seen + 1
         return expr
+
+
+def subclass(base: SdkValue, init_params: Optional[Tuple[str, ...]], own_methods) -> SdkValue:
+    """The project subclass of SDK class `base` that defines `own_methods` and, when not None,
+    an __init__ taking `init_params`."""
+    return SdkValue(CLASS, base.sdk_class, init_params=base.init_params if init_params is None else init_params,
+                    own_methods=frozenset(own_methods) | base.own_methods)
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:
