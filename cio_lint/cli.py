@@ -3,6 +3,7 @@ and renders what comes back with cio_lint/report.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -21,6 +22,8 @@ from cio_lint.runner import JOBS_AUTO, CheckOptions, UsageError
 from cio_lint import runner
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: ruff's words when a run finds no file to check (it exits 0 too)
+NOTHING_TO_CHECK = "No Python files found under the given path(s)"
 
 
 class JobsParam(click.ParamType):
@@ -96,10 +99,28 @@ def check(**flags) -> None:
     sys.exit(code)
 
 
+def _warn(options: CheckOptions, message: str) -> None:
+    if not options.quiet:
+        click.echo(f"cio-lint: warning: {message}", err=True)
+
+
 def _check(options: CheckOptions) -> int:
     source = options.settings_source()
+    if "" in options.paths:  # Path("") would be "." and check the whole working directory
+        _warn(options, "an empty path names no file; skipped")
+        options = dataclasses.replace(options, paths=tuple(p for p in options.paths if p))
+        if not options.paths and not options.stdin_filename:
+            _warn(options, NOTHING_TO_CHECK)
+            return EXIT_CLEAN
+    if options.unsafe_fixes and not (options.fix or options.diff):
+        _warn(options, "--unsafe-fixes applies nothing without --fix or --diff "
+                       "(alone it only counts unsafe fixes as fixable)")  # fmt: skip
     fmt = options.configured_format(source)
     outcome = runner.run(options, source)
+    for warning in outcome.warnings:
+        _warn(options, warning)
+    if outcome.files_checked == 0:
+        _warn(options, NOTHING_TO_CHECK)
     if options.diff:
         _emit("".join(outcome.diffs), options.output_file)
         if not options.quiet:
@@ -184,30 +205,30 @@ def _emit(out: str, output_file: Optional[str]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               help="markdown: the README's rule table.")
 def rule(selector, show_all, output_format) -> None:
-    """Explain a rule, by CODE or NAME: what it does, why, an example, the fix."""
-    if output_format == "markdown":
-        click.echo(rule_registry.rule_table_markdown(), nl=False)
-        return
+    """Explain a rule, by CODE, NAME or code prefix (CIO1: every 1xx rule): what it does, why,
+    an example, the fix."""
     if show_all and selector:
         click.echo("cio-lint: error: give a rule or --all, not both", err=True)
         sys.exit(EXIT_ERROR)
-    if not show_all and not selector:
+    if not show_all and not selector and output_format != "markdown":
         click.echo("cio-lint: error: give a rule code or name (e.g. CIO101), or --all", err=True)
         sys.exit(EXIT_ERROR)
     entries = rule_registry.explanations()
-    if not show_all:
-        wanted_rule = rule_registry.rule_for(selector)
-        key = wanted_rule.CODE if wanted_rule else selector.upper()
-        if selector.lower() == rule_registry.PARSE_ERROR_NAME:
-            key = rule_registry.PARSE_ERROR_CODE
-        entries = [e for e in entries if e["code"] == key]
+    one = False  # a code or a name asks for one rule (json: an object, not a list)
+    if selector:
+        one = rule_registry.rule_for(selector) is not None or selector.strip().lower() in (
+            rule_registry.PARSE_ERROR_NAME, rule_registry.PARSE_ERROR_CODE.lower())
+        entries = [e for e in entries if rule_registry.matches(e["code"], [selector.strip()])]
         if not entries:
             close = difflib.get_close_matches(selector.lower(), [r.NAME for r in rule_registry.ALL_RULES], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             click.echo(f"cio-lint: error: unknown rule {selector!r}{hint}", err=True)
             sys.exit(EXIT_ERROR)
+    if output_format == "markdown":
+        click.echo(rule_registry.rule_table_markdown([e["code"] for e in entries] if selector else None), nl=False)
+        return
     if output_format == "json":
-        click.echo(json.dumps(entries if show_all else entries[0], indent=2))
+        click.echo(json.dumps(entries[0] if one else entries, indent=2))
         return
     click.echo("\n\n".join(rule_registry.explanation_text(e) for e in entries))
 
@@ -220,6 +241,8 @@ def config(path, config_file, isolated) -> None:
     """Show the settings and the SDK version that apply to PATH, and where they come from."""
     try:
         source = SettingsSource(Path(config_file) if config_file else None, isolated)
+        if not path or not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or directory")
         target = Path(path).absolute()
         settings = source.for_path(target)
         project = project_for(target, settings)

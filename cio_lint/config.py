@@ -11,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,9 +57,22 @@ class Settings:
     #: the pyproject.toml they were read from; relative globs (exclude, per-file-ignores)
     #: are relative to its directory
     config_file: Optional[str] = field(default=None, compare=False)
+    #: (key, how a message names where its value was set): ("region", "--region on the
+    #: command line"), ("events", "cio-events in setup.cfg"); keys not listed come from
+    #: `[tool.cio-lint]` or are defaults
+    origins: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def with_origins(self, origins: Iterable[Tuple[str, str]]) -> "Settings":
+        merged = dict(self.origins)
+        merged.update(origins)
+        return replace(self, origins=tuple(merged.items()))
+
+    def origin(self, key: str) -> str:
+        """Where the value of `key` (a `[tool.cio-lint]` key) was set, for messages."""
+        return dict(self.origins).get(key, f"[tool.cio-lint] {key}")
 
     @property
     def known_events(self) -> Tuple[str, ...]:
@@ -190,6 +203,13 @@ KEY_STYLES = {
     "flake8": "--cio-{key}",
     "flake8-config": "[flake8] cio-{key}",
 }
+#: how a message names where a value was set, by where it came from (Settings.origin)
+ORIGIN_STYLES = {
+    "toml": "[tool.cio-lint] {key}",
+    "cli": "--{key} on the command line",
+    "flake8": "--cio-{key} ({where})",
+    "flake8-config": "cio-{key} in {where}",
+}
 
 
 def settings_from_mapping(
@@ -202,6 +222,7 @@ def settings_from_mapping(
     for a flake8 configuration file.
     """
     changes: Dict[str, Any] = {}
+    origins: List[Tuple[str, str]] = []
     label = KEY_STYLES[style]
     for raw_key, value in table.items():
         key = raw_key.replace("_", "-")
@@ -211,7 +232,8 @@ def settings_from_mapping(
             raise ConfigError(f"{where}: unknown key {raw_key!r} in [tool.cio-lint]{hint}")
         attr, validate = KEYS[key]
         changes[attr] = validate(where, label.format(key=key), value)
-    return replace(base, source=where, **changes)
+        origins.append((key, ORIGIN_STYLES[style].format(key=key, where=where)))
+    return replace(base, source=where, **changes).with_origins(origins)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,7 +320,7 @@ class SettingsSource:
 
     def __init__(self, config_file: Optional[Path] = None, isolated: bool = False,
                  options: Optional[Mapping[str, Any]] = None, where: str = "command line",
-                 style: str = "cli") -> None:  # fmt: skip
+                 style: str = "cli", origins: Optional[Mapping[str, str]] = None) -> None:  # fmt: skip
         self.config_file = config_file
         self.isolated = isolated
         self.options = dict(options or {})
@@ -307,13 +329,17 @@ class SettingsSource:
         validated = settings_from_mapping(self.options, where, style=style)
         fields = [KEYS[key.replace("_", "-")][0] for key in self.options]
         self._overrides = {attr: getattr(validated, attr) for attr in fields}
+        #: where each option was set, for messages; `origins` names them more exactly (flake8
+        #: knows per option whether it came from its command line or a config file)
+        self.origins = dict(origins or {})
+        self._origins = {**dict(validated.origins), **{k.replace("_", "-"): v for k, v in self.origins.items()}}
         if config_file is not None and not config_file.is_file():
             raise ConfigError(f"--config {config_file}: no such file")
         self._cache: Dict[Optional[Path], Settings] = {}
         self._dirs: Dict[Path, Optional[Path]] = {}
 
-    def args(self) -> Tuple[Optional[Path], bool, Dict[str, Any], str, str]:
-        return self.config_file, self.isolated, self.options, self.where, self.style
+    def args(self) -> Tuple[Optional[Path], bool, Dict[str, Any], str, str, Dict[str, str]]:
+        return self.config_file, self.isolated, self.options, self.where, self.style, self.origins
 
     def for_path(self, path: Path) -> Settings:
         if self.isolated:
@@ -323,7 +349,8 @@ class SettingsSource:
         else:
             pyproject = find_pyproject(path.absolute(), self._dirs)
         if pyproject not in self._cache:
-            self._cache[pyproject] = load_settings(pyproject).with_overrides(**self._overrides)
+            base = load_settings(pyproject).with_overrides(**self._overrides)
+            self._cache[pyproject] = base.with_origins(self._origins.items())
         return self._cache[pyproject]
 
 

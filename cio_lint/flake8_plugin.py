@@ -20,7 +20,14 @@ from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
-from cio_lint.config import ConfigError, SettingsSource, find_pyproject, load_settings, settings_from_mapping
+from cio_lint.config import (
+    ORIGIN_STYLES,
+    ConfigError,
+    SettingsSource,
+    find_pyproject,
+    load_settings,
+    settings_from_mapping,
+)
 from cio_lint.engine import lint_bytes, might_use_sdk, per_file_ignored
 from cio_lint.noqa import CIO_IGNORE_MARK, Suppressions
 from cio_lint.project import project_for
@@ -43,6 +50,8 @@ class Checker:
     _named_off_rules: ClassVar[List[str]] = []  # codes
     _isolated: ClassVar[bool] = False
     _source: ClassVar[Optional[SettingsSource]] = None
+    #: option key -> where its value was set ("cio-region in setup.cfg"), for messages
+    _origins: ClassVar[Dict[str, str]] = {}
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.filename = filename
@@ -95,10 +104,13 @@ class Checker:
         off while flake8 exits 0. flake8 has no hook for a plugin's usage error, so this does
         what flake8 does for its own: one line on stderr and exit 2 (argparse's convention).
         """
+        cls._origins = {}
         try:
             for key, value in cls._flake8_options.items():
                 where, style = _option_origin(options, key)
                 settings_from_mapping({key: value}, where, style=style)
+                cls._origins[key] = (f"--cio-{key} on the command line" if where == "command line"
+                                     else ORIGIN_STYLES[style].format(key=key, where=where))  # fmt: skip
             if not cls._isolated:  # the table that applies to the working directory
                 load_settings(find_pyproject(Path.cwd()))
         except ConfigError as exc:
@@ -146,8 +158,8 @@ class Checker:
             if self._source is None:
                 # flake8 selects and ignores codes itself; run every rule [tool.cio-lint]
                 # allows and every off-by-default rule (flake8's default ignore hides those).
-                type(self)._source = SettingsSource(None, self._isolated, self._flake8_options,
-                                                    "flake8 options", style="flake8")  # fmt: skip
+                type(self)._source = SettingsSource(None, self._isolated, self._flake8_options, "flake8 options",
+                                                    style="flake8", origins=self._origins)  # fmt: skip
             settings = self._source.for_path(path or Path.cwd())
             self._context_cache[directory] = (settings, project_for(path, settings))
         return self._context_cache[directory]

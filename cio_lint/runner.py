@@ -119,6 +119,9 @@ class Outcome:
     files_checked: int
     fixed: int = 0
     diffs: List[str] = field(default_factory=list)
+    #: things the user should know that are not findings, each said once ("--sdk-version
+    #: '>=5' names no release cio-lint knows")
+    warnings: List[str] = field(default_factory=list)
 
     @property
     def findings(self) -> List[Finding]:
@@ -282,8 +285,25 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
     files = list(iter_files(paths, source.for_path, force_exclude))
     results.extend(_check_files(files, source, jobs))
     checked = len(results)
+    warnings = sdk_version_warnings(results, source)
     results.extend(project_findings(results, source))
-    return Outcome(results, checked)
+    return Outcome(results, checked, warnings=warnings)
+
+
+def sdk_version_warnings(results: List[Checked], source: SettingsSource) -> List[str]:
+    """Each project's word on an SDK version that names no known release, once (projects and
+    settings are per directory: one look per directory)."""
+    out: List[str] = []
+    seen = set()
+    for result in results:
+        where = result.config_path or result.path
+        if where is None or not result.sdk or where.parent in seen:
+            continue
+        seen.add(where.parent)
+        warning = project_for(where.absolute(), source.for_path(where)).sdk_version.warning
+        if warning and warning not in out:
+            out.append(warning)
+    return out
 
 
 def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:

@@ -46,6 +46,8 @@ class SdkVersion:
 
     specifier: str = ""
     source: str = "unknown (treated as the newest release)"
+    #: said once per run when the version was given but names no release cio-lint knows
+    warning: str = field(default="", compare=False)
 
     @property
     def releases(self) -> Tuple[Version, ...]:

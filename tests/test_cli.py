@@ -185,7 +185,9 @@ def test_summary_line_and_quiet(in_tmp):
     result = cio_lint("check")
     assert result.stderr == "4 findings in 2 files, 2 fixable with --unsafe-fixes; 4 files checked.\n"
     result = cio_lint("check", "--unsafe-fixes")
-    assert result.stderr == "4 findings in 2 files, 2 fixable; 4 files checked.\n"
+    assert result.stderr == ("cio-lint: warning: --unsafe-fixes applies nothing without --fix or --diff "
+                             "(alone it only counts unsafe fixes as fixable)\n"
+                             "4 findings in 2 files, 2 fixable; 4 files checked.\n")
     quiet = cio_lint("check", "-q")
     assert quiet.stderr == "" and quiet.exit_code == 1 and len(quiet.findings) == 4
     clean = cio_lint("check", "c.py", "d.py")

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.integrations.helpers import BAD, cio_lint, write
+from tests.integrations.helpers import BAD, cio_lint, cio_lint_process, flake8, write
 
 
 @pytest.fixture
@@ -58,3 +58,76 @@ def test_statistics_never_mix_a_table_into_a_machine_format(bad, fmt):
     assert "CIO101\t" not in result.stdout and "CIO101\t" in result.stderr  # the table: on stderr
     if fmt == "github":
         assert all(line.startswith("::error ") for line in result.stdout.splitlines())
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages name where a setting was set (item 3)
+
+NO_REGION = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\ncio.track('u', 'signedup')\n"
+
+
+def test_messages_name_the_real_source_of_a_setting(tmp_path):
+    write(tmp_path, {"app.py": NO_REGION, "setup.cfg": "[flake8]\ncio-events = signed_up\n"})
+    cli = cio_lint_process("check", "--isolated", "--region", "eu", "app.py", cwd=tmp_path)
+    assert "EU region (--region on the command line)" in cli.stdout, cli.stdout
+    plugin = flake8("--select", "CIO", "--cio-region", "eu", "app.py", cwd=tmp_path)
+    assert "(cio-events in setup.cfg)" in plugin.stdout and "(--cio-region on the command line)" in plugin.stdout
+    write(tmp_path, {"pyproject.toml": '[tool.cio-lint]\nregion = "eu"\nevents = ["signed_up"]\n'})
+    table = cio_lint_process("check", "app.py", cwd=tmp_path)
+    assert "([tool.cio-lint] region)" in table.stdout and "([tool.cio-lint] events)" in table.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# An SDK version cio-lint does not know (item 4)
+
+OLD_CALLS = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\ncio.add_to_segment(1, ['a'])\n"
+
+
+@pytest.mark.parametrize("spec", [">=5", "0.1"])
+def test_unknown_sdk_version_is_said_once_and_plainly(tmp_path, spec):
+    write(tmp_path, {"a.py": OLD_CALLS, "b.py": OLD_CALLS})
+    result = cio_lint_process("check", "--isolated", "--sdk-version", spec, ".", cwd=tmp_path)
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "names no customerio release cio-lint knows" in warnings[0], result.stderr
+    assert "newest admitted release" not in result.stdout  # no "3.x (customerio>=5 ...)" contradiction
+    assert result.stdout.count("names no known release; newest assumed") == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing to check, config and rule answer what they are asked (item 5)
+
+
+@pytest.mark.parametrize("files", [{}, {"notes.txt": "x"}])
+def test_nothing_to_check_warns_as_ruff_does(tmp_path, files):
+    write(tmp_path / "empty", files) if files else (tmp_path / "empty").mkdir()
+    result = cio_lint_process("check", "empty", cwd=tmp_path)
+    assert result.returncode == 0 and "warning: No Python files found under the given path(s)" in result.stderr
+
+
+def test_an_empty_path_checks_nothing(tmp_path):
+    write(tmp_path, {"app.py": BAD})  # the working directory has findings: "" must not mean "."
+    result = cio_lint_process("check", "", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == ""
+    assert "an empty path names no file" in result.stderr and "No Python files found" in result.stderr
+
+
+def test_config_of_a_missing_path_is_an_error(tmp_path):
+    result = cio_lint_process("config", str(tmp_path / "nonexistent"), cwd=tmp_path)
+    assert result.returncode == 2 and "no such file or directory" in result.stderr
+
+
+def test_rule_takes_prefixes_and_markdown_honours_the_selector():
+    prefix = cio_lint("rule", "CIO4")
+    assert prefix.exit_code == 0 and "# CIO401 region-mismatch" in prefix.stdout and "# CIO402" in prefix.stdout
+    assert "# CIO101" not in prefix.stdout
+    table = cio_lint("rule", "CIO101", "--format", "markdown").stdout.splitlines()
+    assert len(table) == 3 and table[2].startswith("| CIO101 | empty-identifier |")
+    assert json.loads(cio_lint("rule", "ms-timestamp", "--format", "json").stdout)["code"] == "CIO201"
+    assert {e["code"][:4] for e in json.loads(cio_lint("rule", "CIO4", "--format", "json").stdout)} == {"CIO4"}
+    assert cio_lint("rule", "CIO9").exit_code == 2
+
+
+def test_unsafe_fixes_without_fix_or_diff_says_so(bad):
+    result = cio_lint("check", "--unsafe-fixes")
+    assert "--unsafe-fixes applies nothing without --fix or --diff" in result.stderr
+    assert "applies nothing" not in cio_lint("check", "--unsafe-fixes", "--diff").stderr

@@ -675,11 +675,13 @@ def test_cdp_analytics_is_found_but_does_not_decide(tmp_path):
 def test_pin_naming_no_release(tmp_path):
     write(tmp_path, "requirements.txt", "customerio==5.4.0\n")
     version = detect_sdk_version(tmp_path)
-    assert version.specifier == "==5.4.0"
+    # a pin cio-lint cannot check against is an unknown version (issue 20, item 4), said once
+    assert version.specifier == "" and version.constraint == "the newest release"
     assert "names no known release" in version.source
     assert version.source.startswith("requirements.txt:1")
     assert str(version.newest) == "3.2.0"
-    assert detect_sdk_version(None, "9.9").source.endswith(")")
+    assert "customerio==5.4.0 names no customerio release cio-lint knows" in version.warning
+    assert detect_sdk_version(None, "9.9").warning and not detect_sdk_version(None, "3.2.0").warning
 
 
 # ---------------------------------------------------------------------------------------------

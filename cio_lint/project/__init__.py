@@ -100,7 +100,8 @@ def project_for(path: Optional[Path], settings: Settings) -> Project:
         project = _cache.get(key)
         if project is None:
             explicit = settings.sdk_version
-            version = detect_sdk_version(root, explicit) if (root or explicit) else sdk.UNKNOWN_VERSION
+            version = detect_sdk_version(root, explicit, explicit_source=settings.origin("sdk-version")) \
+                if (root or explicit) else sdk.UNKNOWN_VERSION  # fmt: skip
             # Only a real project gets a module index: a loose directory's index would walk
             # every directory below it, once per directory (quadratic on a deep tree).
             index_root = root if root is not None and is_project_root(root) else None

@@ -145,7 +145,7 @@ def detect_sdk_version(
     if explicit is not None and str(explicit).strip():
         spec = _explicit_spec(str(explicit))
         if spec is not None:
-            return SdkVersion(spec, _with_release_note(explicit_source, spec))
+            return _version(spec, explicit_source)
         note = f"; {explicit_source} {str(explicit).strip()!r} ignored: not a version specifier"
 
     try:
@@ -201,7 +201,7 @@ def _detect_from_files(root: Path) -> Optional[SdkVersion]:
         spec = _parse_spec(decl.specifier) if decl.specifier else None
         if spec:
             where = f"{_relpath(decl.path, root)}:{decl.line}"
-            return SdkVersion(spec, _with_release_note(where, spec))
+            return _version(spec, where)
         if unversioned is None:
             unversioned = decl
     if unversioned is not None:
@@ -232,17 +232,23 @@ def _detect_installed() -> Optional[SdkVersion]:
             continue
         spec = parse_version_spec("==" + version.strip())
         if spec:
-            return SdkVersion(spec, _with_release_note(INSTALLED_SOURCE, spec))
+            return _version(spec, INSTALLED_SOURCE)
     return None
 
 
-def _with_release_note(source: str, spec: str) -> str:
+def _version(spec: str, source: str) -> SdkVersion:
+    """The range `spec` set by `source`. One that admits no release cio-lint knows
+    (`>=5`, `==0.1`) says nothing it can check against: the version is unknown (judged as the
+    newest release, as with no pin), and the run says so once (`warning`)."""
     if _names_known_release(spec):
-        return source
-    return (
-        f"{source} (customerio{spec} names no known release; "
-        f"judged against every release up to {RELEASES[-1]})"
-    )
+        return SdkVersion(spec, source)
+    return SdkVersion(
+        "",
+        f"{source} names no known release; newest assumed",
+        warning=(f"{source}: customerio{spec} names no customerio release cio-lint knows "
+                 f"({RELEASES[0]} to {RELEASES[-1]}); checking as if the version were unknown "
+                 f"(the newest release, {RELEASES[-1]})"),
+    )  # fmt: skip
 
 
 def _names_known_release(spec: str) -> bool:

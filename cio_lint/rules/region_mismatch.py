@@ -86,7 +86,7 @@ class RegionMismatch(Rule):
         self.report(
             target,
             f"{cls.name} is built {how}, so it sends to {host}, but the workspace is in the "
-            f"{wanted.name.upper()} region ([tool.cio-lint] region): its credentials are refused "
+            f"{wanted.name.upper()} region ({self.context.settings.origin('region')}): its credentials are refused "
             f"there with 401; pass region=Regions.{wanted.attr}",
         )
 
@@ -121,6 +121,6 @@ class RegionMismatch(Rule):
             self.report(
                 expr,
                 f"{how}{literal.value!r} is a {actual.name.upper()} host, but the workspace is in "
-                f"the {wanted.name.upper()} region ([tool.cio-lint] region): its credentials are "
+                f"the {wanted.name.upper()} region ({self.context.settings.origin('region')}): its credentials are "
                 f"refused there with 401; use the {wanted.name.upper()} host or region",
             )

@@ -94,7 +94,7 @@ class UnknownEvent(Rule):
         advice = (f"did you mean {nearest!r}? Use the dashboard's name, or add {name!r} to {where}"
                   if nearest else f"use one of the dashboard's events, or add {name!r} to {where}")  # fmt: skip
         configured = ("the tracking plan" if not self.context.settings.events
-                      else "[tool.cio-lint] events")  # fmt: skip
+                      else self.context.settings.origin("events"))  # fmt: skip
         self.report(
             name_expr,
             f"event {name!r} is not one of the configured events ({configured}): Customer.io "
