@@ -65,12 +65,18 @@ def test_github_actions_workflow(project):
 def test_gitlab_ci_job(project):
     job = yaml.safe_load(readme_block("integrations", "yaml", "artifacts:"))["cio-lint"]
     commands = [line for line in job["script"] if line.startswith("cio-lint")]
-    assert len(commands) == 2
-    report_step, log_step = commands
-    assert run_cio_lint_line(report_step, project).returncode == 0
+    assert len(commands) == 3
+    *report_steps, log_step = commands
+    for step in report_steps:
+        assert run_cio_lint_line(step, project).returncode == 0
     for artifact in job["artifacts"]["paths"]:
         data = json.loads((project / artifact).read_text())
         assert {d["code"] for d in data} >= {"CIO101", "CIO201", "CIO401"}
+    # GitLab's Code Quality report: the fields it requires, one issue per finding
+    quality = json.loads((project / job["artifacts"]["reports"]["codequality"]).read_text())
+    assert quality and all({"description", "check_name", "fingerprint", "severity"} <= set(issue)
+                           and issue["location"]["path"] and issue["location"]["positions"]["begin"]["line"]
+                           for issue in quality)  # fmt: skip
     result = run_cio_lint_line(log_step, project)
     assert result.returncode == 1 and "shop/tracking.py:16:21: CIO101" in result.stdout
     assert '        cio.identify(id="", email=user.email)' in result.stdout  # --show-source
@@ -106,3 +112,11 @@ def test_editor_settings_snippets_agree():
     in_lua = {name: value == "true" for name, value in re.findall(r"(\w+) = \{ enabled = (true|false) \}", lua)}
     assert in_lua == {name: settings["enabled"] for name, settings in pylsp.items()}
     assert in_lua["flake8"] is True
+
+
+def test_ci_snippets_install_what_exists_today():
+    """cio-lint is not on the package index: the snippets install it from its repository (issue 20)."""
+    for marker in ("upload-sarif", "artifacts:"):
+        installs = [line for line in readme_block("integrations", "yaml", marker).splitlines()
+                    if re.match(r"\s*- (run: )?pip install", line)]  # fmt: skip
+        assert installs and all("git+" in line for line in installs), installs
