@@ -13,7 +13,7 @@ from typing import Optional
 
 import click
 
-from cio_lint import __version__, report, sdk
+from cio_lint import __version__, codes, report, sdk
 from cio_lint import rules as rule_registry
 from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource
 from cio_lint.text import decode_source, split_lines
@@ -217,10 +217,10 @@ def rule(selector, show_all, output_format) -> None:
     one = False  # a code or a name asks for one rule (json: an object, not a list)
     if selector:
         one = rule_registry.rule_for(selector) is not None or selector.strip().lower() in (
-            rule_registry.PARSE_ERROR_NAME, rule_registry.PARSE_ERROR_CODE.lower())
+            codes.PARSE_ERROR_NAME, codes.PARSE_ERROR_CODE.lower())
         entries = [e for e in entries if rule_registry.matches(e["code"], [selector.strip()])]
         if not entries:
-            close = difflib.get_close_matches(selector.lower(), [r.NAME for r in rule_registry.ALL_RULES], n=1)
+            close = difflib.get_close_matches(selector.lower(), [e.name for e in codes.CATALOGUE], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             click.echo(f"cio-lint: error: unknown rule {selector!r}{hint}", err=True)
             sys.exit(EXIT_ERROR)
@@ -249,7 +249,7 @@ def config(path, config_file, isolated) -> None:
     except (ConfigError, UsageError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    enabled = rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+    enabled = codes.selected_codes(settings.select, settings.ignore, settings.extend_select)
     click.echo(f"config file:     {settings.source or '(none: defaults)'}")
     click.echo(f"project root:    {project.root or '(none)'}")
     click.echo(f"sdk version:     {project.sdk_version.describe()}")

@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from cio_lint import sdk
+from cio_lint.codes import is_known_selector
 
 if TYPE_CHECKING:
     from cio_lint.plan import TrackingPlan
@@ -105,8 +106,6 @@ def _as_str(where: str, key: str, value: Any) -> str:
 
 
 def _codes(where: str, key: str, value: Any) -> Tuple[str, ...]:
-    from cio_lint.rules import is_known_selector
-
     codes = _as_list(where, key, value)
     for code in codes:
         if not is_known_selector(code):

@@ -17,7 +17,8 @@ import os
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Sequence, Type, Union
 
-from cio_lint import parsing
+from cio_lint import codes, parsing
+from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from cio_lint.config import Settings, path_glob
 from cio_lint.finding import Edit, Finding, Fix
 from cio_lint.metadata import FastVisits, positions, prime_resolver_metadata, run_visitors
@@ -32,11 +33,8 @@ if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
     from cio_lint.resolve import Resolver
     from cio_lint.rules.base import Rule
 
-#: The same as cio_lint.rules.PARSE_ERROR_CODE / PARSE_ERROR_NAME (a test keeps them equal);
-#: repeated here so that a file the prefilter rejects imports nothing of cio_lint.rules
-#: (tests/test_engine.py checks that no rule package or LibCST module is loaded for one).
-PARSE_ERROR = "CIO000"
-PARSE_ERROR_NAME = "parse-error"
+#: Names kept for callers of the engine; CIO000 is defined in cio_lint/codes.py.
+PARSE_ERROR = PARSE_ERROR_CODE
 #: Bytes a file must contain to be worth parsing: nothing else can reach the SDK, except
 #: project modules that provide clients (added per project from its index).
 SDK_NEEDLE = b"customerio"
@@ -225,8 +223,7 @@ def lint_bytes(
     if not rules and inventory is None:
         return []
     findings = _check(data, path, settings, project, rules, module_name, inventory)
-    # CIO000 is on by default and selectable like any code (flake8 treats its E999 the same).
-    if not rule_registry.enabled(PARSE_ERROR, True, settings.select, settings.ignore, settings.extend_select):
+    if not codes.parse_error_enabled(settings.select, settings.ignore, settings.extend_select):
         findings = [f for f in findings if f.code != PARSE_ERROR]
     return findings
 
@@ -358,14 +355,12 @@ def per_file_ignored(shown: str, settings: Settings, path: Optional[Path] = None
     """Is a finding in this file silenced by `[tool.cio-lint] per-file-ignores`? Its globs are
     matched against `path` relative to the config's directory when the file is inside it
     (so they mean the same from any working directory), else against the name shown."""
-    patterns = [(glob, codes) for glob, codes in settings.per_file_ignores]
+    patterns = [(glob, selectors) for glob, selectors in settings.per_file_ignores]
     if not patterns:
         return lambda finding: False
-    from cio_lint import rules as rule_registry
-
     pure = PurePath(_relative_to_config(path, settings) or shown)
-    hits = [codes for glob, codes in patterns if _glob_match(pure, glob)]
-    return lambda finding: any(rule_registry.matches(finding.code, codes) for codes in hits)
+    hits = [selectors for glob, selectors in patterns if _glob_match(pure, glob)]
+    return lambda finding: any(codes.matches(finding.code, selectors) for selectors in hits)
 
 
 def _relative_to_config(path: Optional[Path], settings: Settings) -> Optional[str]:

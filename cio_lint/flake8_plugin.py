@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from cio_lint import __version__
+from cio_lint import codes as catalogue
 from cio_lint import rules as rule_registry
 from cio_lint.config import (
     ORIGIN_STYLES,
@@ -71,7 +72,7 @@ class Checker:
                            comma_separated_list=True, default=None,
                            help="cio-lint: module:function names that return Customer.io clients")
         # Rules that are off by default stay off in flake8 until selected explicitly.
-        off = [e.code for e in rule_registry.CATALOGUE if not e.default_enabled]
+        off = [e.code for e in catalogue.CATALOGUE if not e.default_enabled]
         if off:
             manager.extend_default_ignore(off)
 
@@ -81,7 +82,7 @@ class Checker:
         # prefix like `--select CIO` override its default ignore, which would turn them on.
         named = {*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())}
         cls._named_off_rules = [
-            e.code for e in rule_registry.CATALOGUE
+            e.code for e in catalogue.CATALOGUE
             if not e.default_enabled and (e.code in named or e.name in named)
         ]  # fmt: skip
         cls._flake8_options = {
@@ -131,13 +132,13 @@ class Checker:
             settings, project = self._context(path)
         except ConfigError as exc:
             if might_use_sdk(source):
-                message = f"{rule_registry.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}"
+                message = f"{catalogue.PARSE_ERROR_CODE} cannot check this file: configuration error: {exc}"
                 yield 1, 0, message, type(self)
             return
         module_name = project.module_name(path) if path else ""
         if not might_use_sdk(source, project, module_name):  # the byte prefilter
             return
-        codes = rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+        codes = catalogue.selected_codes(settings.select, settings.ignore, settings.extend_select)
         codes += [c for c in self._named_off_rules if c not in codes]
         rules = [rule_registry.rule_class(c) for c in codes]
         findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name)

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from cio_lint import report
-from cio_lint import rules as rule_registry
+from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, path_glob
 from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
@@ -265,7 +264,7 @@ def _read(path: Path, shown: str) -> Tuple[bytes, Optional[Checked]]:
 
 
 def _unreadable(shown: str, reason: str) -> Finding:
-    return Finding(shown, 1, 1, rule_registry.PARSE_ERROR_CODE, rule_registry.PARSE_ERROR_NAME,
+    return Finding(shown, 1, 1, codes.PARSE_ERROR_CODE, codes.PARSE_ERROR_NAME,
                    f"cannot check this file: {reason}", 1, 1)  # fmt: skip
 
 
@@ -381,12 +380,13 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
     """What the rules' project hooks report, once per project of the run.
 
     A rule module may define `check_project(run: ProjectRun) -> Iterable[ProjectFinding]`
-    (its catalogue entry says so, with the cheap `project_gate` that must hold for the hook to
-    be worth importing the rule: a run over files without Customer.io imports no rule). The
+    and a `PROJECT_GATE`: the cheap fact (a dotted ProjectRun attribute, no LibCST) that must
+    hold for the hook to be worth importing the rule, so a run over files without Customer.io
+    imports no rule (cio_lint/codes.py reads both from the module's source). The
     findings land in any file of the project (CIO604: the dependency lines) and obey exclude,
     per-file-ignores and `# noqa` there as a file's findings do.
     """
-    hooks = [e for e in rule_registry.CATALOGUE if e.project_gate is not None]
+    hooks = [e for e in codes.CATALOGUE if e.project_gate is not None]
     if not hooks:
         return []
     groups: Dict[Optional[Path], Tuple[Project, Settings, List[Checked]]] = {}
@@ -404,7 +404,7 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
         groups[seen_dirs[where.parent]][2].append(result)
     out: List[Checked] = []
     for project, settings, members in groups.values():
-        selected = rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+        selected = codes.selected_codes(settings.select, settings.ignore, settings.extend_select)
         project_run = ProjectRun(
             project, settings,
             files=tuple(r.config_path or r.path for r in members),
@@ -413,7 +413,7 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
         for entry in hooks:
             if entry.code not in selected or not _gate_holds(project_run, entry.project_gate):
                 continue
-            module = importlib.import_module(f"{rule_registry.__name__}.{entry.module}")
+            module = importlib.import_module(f"cio_lint.rules.{entry.module}")
             for found in module.check_project(project_run):
                 checked = _project_finding(entry, found, source)
                 if checked is not None:

@@ -8,6 +8,10 @@ from cio_lint.finding import ProjectFinding, ProjectRun
 from cio_lint.resolve import dotted_name
 from cio_lint.rules.base import Invalid, Rule, Valid
 
+#: The project hook below runs only for projects where this holds (cio_lint/codes.py reads it
+#: without importing this module, so runs over projects without the conflict import no rule).
+PROJECT_GATE = "project.distribution_conflict"
+
 #: What goes wrong, in the finding at the import and in the CLI's at each dependency line.
 BREAKAGE = ("ships an empty customerio/__init__.py, so when it installs second "
             "`from customerio import CustomerIO` raises ImportError")
