@@ -9,7 +9,7 @@ here for the callers that think of them as the registry's.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Type
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Type
 
 from cio_lint import codes as catalogue  # `codes` is a parameter name below
 from cio_lint.codes import (  # noqa: F401 - re-exported
