@@ -263,7 +263,10 @@ def _check(data, path, settings, project, rules, module_name, inventory=None) ->
     except Exception as exc:
         return [_parse_error(path, 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
 
-    findings = [f for f in context.findings if f.code not in _failed_codes(visitors)]
+    from cio_lint.rules.base import one_finding_per_mistake  # rules are imported by now
+
+    findings = one_finding_per_mistake([f for f in context.findings if f.code not in _failed_codes(visitors)],
+                                       visitors)
     for visitor in visitors:
         if visitor.failure is not None:
             findings.append(

@@ -720,9 +720,11 @@ class Raises:
 #: The SDK's only exception class, where 1.0-3.2.0 define it (0.x: `customerio.CustomerIOException`).
 CUSTOMERIO_EXCEPTION = "customerio.client_base.CustomerIOException"
 
-#: A blank identifier, 1.0+ (the text per method and parameter: `Method.blank_errors`).
-#: Grounded: tests/grounding/test_identity.py::test_blank_identifier_raises_before_any_request
+
+
 def blank_id_raises(text: str) -> Raises:
+    """A blank identifier, 1.0+ (the text per method and parameter: `Method.blank_errors`).
+    Grounded: tests/grounding/test_identity.py::test_blank_identifier_raises_before_any_request"""
     return Raises(CUSTOMERIO_EXCEPTION, text)
 
 
@@ -791,9 +793,9 @@ class Documented:
 _TRACK_API_DOCS = "https://docs.customer.io/api/track/ (Overview, server addresses; the SDK's README says the same)"
 #: A Track client of an EU workspace that sends to the US host: "we'll redirect it accordingly
 #: but this traffic still passes through US servers and data could be logged in the US".
-TRACK_EU_DATA_VIA_US = Documented("EU data passes through US servers (and may be logged there)", _TRACK_API_DOCS)
+TRACK_EU_DATA_VIA_US = Documented("EU data passes through US servers", _TRACK_API_DOCS)
 #: A Track client of a US workspace that sends to the EU host: "your requests will fail".
-TRACK_US_DATA_VIA_EU = Documented("Customer.io documents that these requests fail", _TRACK_API_DOCS)
+TRACK_US_DATA_VIA_EU = Documented("Customer.io documents these requests fail", _TRACK_API_DOCS)
 #: App API and Data Pipelines (CDP): the docs only say to use the region's host; a 401 from
 #: the wrong region is reported by users, not documented, so messages claim no effect.
 OTHER_APIS_REGION = Documented("", "https://docs.customer.io/api/app/ and https://docs.customer.io/api/cdp/")

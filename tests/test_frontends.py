@@ -69,7 +69,7 @@ def test_python2_file_gives_one_clean_diagnostic_in_both_front_ends():
 
 
 def test_json_output_has_the_contract_fields():
-    result = cio_lint("check", "fixtures/shop/tracking.py", "--format", "json")
+    result = cio_lint("check", "fixtures/shop", "--format", "json")
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data and set(data[0]) == {"code", "name", "message", "help", "path", "line", "column",

@@ -42,3 +42,43 @@ def test_json_and_sarif_carry_help_beside_the_message():
     assert result["message"]["text"] == findings[0].message
     assert result["properties"]["help"] == entry["help"]
     assert all(rule.get("help", {}).get("text") for rule in run["tool"]["driver"]["rules"][1:])
+
+
+# --- 2. CIO401 says what Customer.io documents, per client and direction ---------------------
+
+
+def test_region_mismatch_claims_no_undocumented_401():
+    from cio_lint import sdk
+
+    eu = {"region": "eu"}
+    [track] = messages("CIO401", TRACK, eu)
+    assert sdk.TRACK_EU_DATA_VIA_US.says in track and "401" not in track
+    [app] = messages("CIO401", "from customerio import APIClient\napi = APIClient('k')\n", eu)
+    assert "401" not in app and "refused" not in app and "api.customer.io" in app
+    [us] = messages("CIO401", "from customerio import CustomerIO, Regions\nc = CustomerIO('s', 'k', region=Regions.EU)\n",
+                    {"region": "us"})
+    assert sdk.TRACK_US_DATA_VIA_EU.says in us
+
+
+# --- 7. one finding per mistake ----------------------------------------------------------------
+
+
+def test_host_region_conflict_and_region_mismatch_report_once():
+    source = "from customerio import CustomerIO, Regions\nc = CustomerIO('s', 'k', host='track.customer.io', region=Regions.EU)\n"
+    both = [f.code for f in lint(source, {"region": "eu"})]
+    assert both.count("CIO401") == 1 and "CIO403" not in both
+    assert "region= is ignored" in messages("CIO401", source, {"region": "eu"})[0]
+    # without a configured region CIO403 is the one that knows
+    assert [f.code for f in lint(source)] == ["CIO403"]
+    # deselecting the specific rule keeps the other
+    from cio_lint.rules import rule_class
+
+    assert [f.code for f in lint(source, {"region": "eu"}, rules=[rule_class("CIO403")])] == ["CIO403"]
+
+
+def test_unknown_event_and_event_name_style_report_once():
+    events = {"events": ["signed_up"]}
+    codes = [f.code for f in lint(TRACK + "cio.track('u', 'SignedUpp')\n", events)]
+    assert codes == ["CIO502"]
+    # the dashboard's own name is not a style mistake
+    assert [f.code for f in lint(TRACK + "cio.track('u', 'SignedUp')\n", {"events": ["SignedUp"]})] == []

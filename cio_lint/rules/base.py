@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from cio_lint.finding import Edit, Fix
+from cio_lint.finding import Edit, Finding, Fix
 
 if TYPE_CHECKING:
     from cio_lint.engine import FileContext
@@ -60,6 +60,9 @@ class Rule(cst.BatchableCSTVisitor):
     REPORTS_SECRET: ClassVar[bool] = False
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
+    #: codes whose finding at the very same place this rule's finding replaces: one finding
+    #: per mistake, the most specific one (its message mentions the other's point if it adds one)
+    SUPERSEDES: ClassVar[Tuple[str, ...]] = ()
 
     def __init__(self, context: "FileContext") -> None:
         super().__init__()
@@ -122,3 +125,21 @@ class Rule(cst.BatchableCSTVisitor):
     @classmethod
     def documentation(cls) -> str:
         return textwrap.dedent("\n".join((cls.__doc__ or "").splitlines()[1:])).strip()
+
+
+def one_finding_per_mistake(findings: Sequence[Finding], rules: Sequence[Rule]) -> list:
+    """`findings` without those another finding at the same range supersedes (Rule.SUPERSEDES):
+    CIO401 replaces CIO403 on the same host=, CIO502 replaces CIO501 on the same event name.
+    Only what was actually reported counts, so deselecting the specific rule keeps the other."""
+    supersedes = {rule.CODE: rule.SUPERSEDES for rule in rules if rule.SUPERSEDES}
+    if not supersedes:
+        return list(findings)
+    codes_at: dict = {}
+    for f in findings:
+        codes_at.setdefault((f.line, f.column, f.end_line, f.end_column), set()).add(f.code)
+
+    def superseded(f: Finding) -> bool:
+        here = codes_at[(f.line, f.column, f.end_line, f.end_column)]
+        return any(f.code in supersedes.get(other, ()) for other in here)
+
+    return [f for f in findings if not superseded(f)]

@@ -17,7 +17,8 @@ class HostRegionConflict(Rule):
     of one region, and `region` is `Regions.US` or `Regions.EU` of the other.
 
     ## Why is this bad?
-    The clients use `host` / `url` whenever it is given (`self.host = host or
+    The clients use `host` / `url` whenever it is given (observed:
+    `tests/grounding/test_region.py::test_host_and_url_win_over_region`) (`self.host = host or
     region.track_host`, `self.url = url or "https://" + region.api_host`) in every release, and
     never look at `region` again. The data goes to the host's region, and the `region=` that
     reads like the workspace's is ignored. Customer.io keeps each workspace in one region, so
@@ -74,13 +75,16 @@ class HostRegionConflict(Rule):
         region = self._region_of(region_expr)
         if host_region is None or region is None or host_region == region:
             return
-        default = region.track_host if cls.role == sdk.TRACK else f"https://{region.api_host}"
         self.report(
             host_expr,
-            f"{cls.host_param}={literal.value!r} is a host of the {host_region.name.upper()} region and "
-            f"{cls.name} uses {cls.host_param}= whenever it is given, so the data goes to {literal.value} and "
-            f"region=Regions.{region.attr} is ignored; drop "
-            f"{cls.host_param}= to let region= pick {default}, or make both name the workspace's region",
+            f"{cls.host_param}={literal.value!r} wins over region=Regions.{region.attr}: data goes to the "
+            f"{host_region.name.upper()} host; drop {cls.host_param}= or make both agree",
+            help=(f"{cls.name} uses {cls.host_param}= whenever it is given (every release; observed in "
+                  f"tests/grounding/test_region.py::test_host_and_url_win_over_region), so the data goes to "
+                  f"{literal.value} and region=Regions.{region.attr} is ignored. Drop {cls.host_param}= to let "
+                  f"region= pick {region.track_host if cls.role == sdk.TRACK else 'https://' + region.api_host}, "
+                  f"or make both name the workspace's region. With [tool.cio-lint] region set, CIO401 reports "
+                  f"this host instead."),
         )
 
     def _region_of(self, expr: cst.BaseExpression) -> Optional[sdk.Region]:

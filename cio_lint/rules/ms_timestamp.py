@@ -158,4 +158,3 @@ class MsTimestamp(Rule):
         if literal is None or isinstance(literal.value, bool) or not isinstance(literal.value, (int, float)):
             return None
         return int(literal.value) if float(literal.value).is_integer() else None
-

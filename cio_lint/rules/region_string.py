@@ -111,7 +111,7 @@ class RegionString(Rule):
         if what is None:
             return
         cls = call.target.sdk_class
-        self.report(expr, self._message(cls.name, what, expr), self._fix(expr))
+        self.report(expr, self._message(cls.name, what, expr), self._fix(expr), help=self._help(cls.name))
 
     # -- what the value is ---------------------------------------------------------------------
 
@@ -147,23 +147,22 @@ class RegionString(Rule):
         version = self.context.sdk_version
         checks = version.may_run(since=sdk.REGIONS_SINCE)
         lacks = version.may_run(until=sdk.REGIONS_SINCE)
-        effects: List[str] = []
-        if checks:
-            when = f" on releases >= {sdk.REGIONS_SINCE}" if lacks else ""
-            effects.append(f"{cls} raises CustomerIOException({sdk.REGION_ERROR!r}) when it is built{when}, "
-                           f"so the client never exists and nothing is sent")  # fmt: skip
-        if lacks:
-            effects.append(f"releases before {sdk.REGIONS_SINCE} ({version.constraint} admits them) have no "
-                           f"region parameter: TypeError")  # fmt: skip
         region = self._region_named(expr)
-        module, name = _regions_import()
+        _module, name = _regions_import()
+        value = f"{name}.{region.attr}" if region is not None else f"{name}.US or {name}.EU"
         if not checks:
-            advice = f"drop region= or require {sdk.DISTRIBUTION}>={sdk.REGIONS_SINCE} and pass {name}.US/{name}.EU"
-        elif region is not None:
-            advice = f"pass region={name}.{region.attr} (from {module} import {name})"
-        else:
-            advice = f"pass {name}.US or {name}.EU (from {module} import {name})"
-        return f"region= is {what}, not a {module}.{name} value: {', and '.join(effects)}; {advice}"
+            return (f"region= is {what}: before {sdk.REGIONS_SINCE} {cls} has no region parameter "
+                    f"(TypeError); drop it or require >={sdk.REGIONS_SINCE}")
+        before = f" (TypeError before {sdk.REGIONS_SINCE})" if lacks else ""
+        return f"region= is {what}: {cls}() raises {sdk.REGION_RAISES.says()}{before}; use {value}"
+
+    def _help(self, cls: str) -> str:
+        module, name = _regions_import()
+        return (f"{cls} checks isinstance(region, Region) when it is built (releases >= {sdk.REGIONS_SINCE}) "
+                f"and raises {sdk.REGION_RAISES.says()} for anything else (a string, None, a dict, a plain "
+                f"tuple): the client never exists and nothing is sent (observed: tests/grounding/"
+                f"test_region.py::test_region_not_a_region_object_raises_at_construction). Releases before "
+                f"{sdk.REGIONS_SINCE} have no region parameter at all. Use {module}.{name}.US or .EU.")
 
     # -- fix -----------------------------------------------------------------------------------
 

@@ -37,7 +37,8 @@ EXPECTED = {
     ("tests/test_signup.py", 5, "CIO501"),
 }
 if rule_for("CIO502"):  # unknown-event: cio-events names signed_up and order_completed only
-    EXPECTED |= {(path, line, "CIO502") for path, line, code in EXPECTED if code == "CIO501"}
+    # one finding per event name: naming the dashboard's event supersedes the style rule's
+    EXPECTED = {(path, line, "CIO502" if code == "CIO501" else code) for path, line, code in EXPECTED}
 FLAKE8_LINE = re.compile(r"^(?:\./)?(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
 
 
