@@ -127,11 +127,12 @@ class Rule(cst.BatchableCSTVisitor):
         return textwrap.dedent("\n".join((cls.__doc__ or "").splitlines()[1:])).strip()
 
 
-def one_finding_per_mistake(findings: Sequence[Finding], rules: Sequence[Rule]) -> list:
+def one_finding_per_mistake(findings: Sequence[Finding], rules: Sequence[object]) -> list:
     """`findings` without those another finding at the same range supersedes (Rule.SUPERSEDES):
     CIO401 replaces CIO403 on the same host=, CIO502 replaces CIO501 on the same event name.
     Only what was actually reported counts, so deselecting the specific rule keeps the other."""
-    supersedes = {rule.CODE: rule.SUPERSEDES for rule in rules if rule.SUPERSEDES}
+    # (the visitors may include non-rules, such as the inventory's collector)
+    supersedes = {rule.CODE: rule.SUPERSEDES for rule in rules if getattr(rule, "SUPERSEDES", ())}
     if not supersedes:
         return list(findings)
     codes_at: dict = {}
