@@ -778,6 +778,10 @@ def epoch_year(value: int) -> int:
 #: Grounded: tests/grounding/test_sdk_api.py::test_track_id_and_timestamp_change_meaning_in_3x
 TRACK_EVENT_FIELDS = {"id": "the event's own id", "timestamp": "the event's time"}
 TRACK_EVENT_FIELDS_SINCE = "3.0.0"
+#: Before 3.0, `data=` and `timestamp=` on track() are just more keyword attributes, nested in
+#: the body's data object: `{"data": {"data": {...}}}` (format with word=).
+#: Grounded: tests/grounding/test_sdk_api.py::test_track_data_keyword_is_silently_nested_on_2x
+ATTRIBUTE_BEFORE_THREE = "is sent as the attribute data.{word}"
 #: Where 2.x puts keyword attributes and 3.x puts `data=`: the body's "data" object.
 EVENT_DATA_KEY = "data"
 

@@ -82,3 +82,22 @@ def test_unknown_event_and_event_name_style_report_once():
     assert codes == ["CIO502"]
     # the dashboard's own name is not a style mistake
     assert [f.code for f in lint(TRACK + "cio.track('u', 'SignedUp')\n", {"events": ["SignedUp"]})] == []
+
+
+# --- 3. CIO601's fix never silently changes what reaches the dashboard -------------------------
+
+
+@pytest.mark.parametrize("version, applicability", [(">=2.4", "safe"), ("==3.2.0", "unsafe"), ("", "unsafe")])
+def test_track_signature_fix_moves_id_into_data(version, applicability):
+    from cio_lint.fix import fix_text
+
+    source = TRACK + "cio.track(uid, 'ev', id=order.id, total=3)\n"
+    [finding] = [f for f in lint(source, None, version) if f.code == "CIO601"]
+    assert finding.fix.applicability == applicability
+    fixed = fix_text(source, [finding], unsafe=True).text
+    assert fixed.endswith("cio.track(uid, 'ev', data={\"id\": order.id, \"total\": 3})\n")
+
+
+def test_track_signature_fix_without_event_fields_stays_safe():
+    [finding] = [f for f in lint(TRACK + "cio.track(uid, 'ev', total=3)\n", None, "==3.2.0") if f.code == "CIO601"]
+    assert finding.fix.applicability == "safe"

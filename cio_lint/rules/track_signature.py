@@ -5,6 +5,7 @@ from typing import List
 import libcst as cst
 
 from cio_lint import sdk
+from cio_lint.finding import SAFE, UNSAFE, Fix
 from cio_lint.resolve import METHOD
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -23,9 +24,16 @@ class TrackSignature(Rule):
     ## Why is this bad?
     In 3.0.0 `track(customer_id, name, data=None, id=None, timestamp=None)` dropped
     `**data`: `track(uid, "ev", plan="pro")` raises `TypeError: CustomerIO.track() got an
-    unexpected keyword argument 'plan'`. Before 3.0, `track(uid, "ev", data={...})` is not an
-    error but the dict is sent nested as an attribute named `data` (and `timestamp=` as an
-    attribute named `timestamp`), so segments on the real attributes never match.
+    unexpected keyword argument 'plan'` (`sdk.UNEXPECTED_KEYWORD`; observed:
+    `tests/grounding/test_sdk_api.py::test_track_keyword_attributes_are_a_type_error_on_3x`).
+    Before 3.0, `track(uid, "ev", data={...})` is not an error but the dict is sent nested as
+    an attribute named `data` (and `timestamp=` as an attribute named `timestamp`;
+    `sdk.ATTRIBUTE_BEFORE_THREE`, `test_track_data_keyword_is_silently_nested_on_2x`), so
+    segments on the real attributes never match, and a positional attributes dict raises
+    TypeError (`sdk.TOO_MANY_POSITIONAL`, `test_track_positional_data_is_a_type_error_on_2x`).
+    `id=` and `timestamp=` changed meaning in 3.0: 2.x sent them as event attributes, 3.x as
+    the event's own id and time (`sdk.TRACK_EVENT_FIELDS`,
+    `test_track_id_and_timestamp_change_meaning_in_3x`).
 
     ## Example
     ```python
@@ -38,8 +46,11 @@ class TrackSignature(Rule):
     ```
 
     ## Fix safety
-    Safe on 3.x: the keyword attributes are moved into `data={...}` (keeping `id=` and
-    `timestamp=` as parameters), which is exactly what 2.x sent.
+    The keyword attributes are moved into `data={...}`, which is exactly what 2.x sent. A call
+    that also passes `id=` or `timestamp=` was written for 2.x, where they were attributes too:
+    they move into `data` with the rest, so the dashboard keeps seeing what it saw. That fix
+    is safe when the project still admits 2.x (the code ran there) and unsafe when it admits
+    only 3.x, where the author may have meant 3.x's event id / event time.
     """
 
     CODE = "CIO601"
@@ -57,9 +68,13 @@ class TrackSignature(Rule):
                 fixed="from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={\"plan\": 'pro', \"seats\": 3})\n"),
         Invalid("from customerio import CustomerIO\ncio = CustomerIO('s','k')\ncio.track_anonymous('a', 'ev', plan='pro', timestamp=1700000000)\n",
                 sdk_version=">=2.4",
-                fixed="from customerio import CustomerIO\ncio = CustomerIO('s','k')\ncio.track_anonymous('a', 'ev', timestamp=1700000000, data={\"plan\": 'pro'})\n"),
+                fixed="from customerio import CustomerIO\ncio = CustomerIO('s','k')\ncio.track_anonymous('a', 'ev', data={\"plan\": 'pro', \"timestamp\": 1700000000})\n"),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={'plan': 'pro'})\n", sdk_version="==2.4"),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', {'plan': 'pro'})\n", sdk_version="<3"),
+        # written for 2.x: id= was an event attribute there, so it moves into data with the rest
+        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', id=7, total=3)\n",
+                sdk_version=">=2.4",
+                fixed="from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={\"id\": 7, \"total\": 3})\n"),
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -75,41 +90,56 @@ class TrackSignature(Rule):
             self._check_three(node, call, version)
 
     def _check_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
-        # keywords written at the call, then those of a `**mapping` whose keys the code shows
-        splat = call.args.splat_extra(call.shape.params)
-        names = list(call.args.extra_keywords) + [k for k in splat if k not in call.args.extra_keywords]
+        names = list(call.args.extra_keywords)
+        # id=/timestamp= beside keyword attributes: the call is in 2.x's shape, where they were
+        # attributes; on 3.x they are the event's own id and time (sdk.TRACK_EVENT_FIELDS)
+        fields = [k for k in sdk.TRACK_EVENT_FIELDS
+                  if k in call.args.params and call.args.params[k].keyword is not None]
         fix = None
         if not call.args.dynamic and "data" not in call.args.params:
-            fix = self.fix(self.replace(node, _with_data(node, names)))
-        first = call.args.extra_keywords.get(names[0]) or splat[names[0]].arg
+            edit = self.replace(node, _with_data(node, names + fields))
+            written_for_two = version.may_run(until=sdk.TRACK_EVENT_FIELDS_SINCE)
+            applicability = SAFE if not fields or written_for_two else UNSAFE
+            fix = Fix(applicability, (edit,))
+        raises = sdk.UNEXPECTED_KEYWORD.format(callable=f"CustomerIO.{call.method.name}", keyword=names[0])
+        moved = ", ".join(f"{k}=" for k in fields)
         self.report(
-            first.value,
-            f"{call.method.name}() has no **attributes on customerio 3.x ({version.describe()}): "
-            f"keyword {', '.join(names)} raises TypeError: CustomerIO.{call.method.name}() got an "
-            f"unexpected keyword argument '{names[0]}'; pass them as data={{...}}",
+            call.args.extra_keywords[names[0]].value,
+            f"{names[0]}= raises {raises.says()} in 3.x; use data={{...}}",
             fix,
+            help=(f"{call.method.name}() has no **attributes from customerio {sdk.TRACK_EVENT_FIELDS_SINCE} "
+                  f"({version.describe()}): keyword {', '.join(names)} raise {raises.name}; pass the "
+                  f"attributes as data={{...}}, which is what 2.x sent."
+                  + (f" {moved} sits beside them, so the call was written for 2.x, where it was an event "
+                     f"attribute; in 3.x it is " + " / ".join(sdk.TRACK_EVENT_FIELDS[k] for k in fields)
+                     + ". The fix moves it into data too (unsafe when the project admits only 3.x)."
+                     if fields else "")),
         )
 
     def _check_before_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
         if version.may_run(since=_THREE):
             return  # only a project pinned below 3 gets the 2.x reading
-        splat = call.args.splat_extra(call.shape.params)
         for word in ("data", "timestamp"):
-            arg = call.args.extra_keywords.get(word) or (splat[word].arg if word in splat else None)
+            arg = call.args.extra_keywords.get(word)
             if arg is not None:
                 self.report(
                     arg.value,
-                    f"{word}= is not a parameter of {call.method.name}() before customerio 3.0 "
-                    f"({version.describe()}): it is sent as an attribute named '{word}' "
-                    f"(data.{word}), so the event does not carry what you meant; pass attributes as "
-                    f"keywords (plan='pro'), or upgrade to customerio 3.x",
+                    f"{word}= {sdk.ATTRIBUTE_BEFORE_THREE.format(word=word)} before customerio 3.0; "
+                    f"pass attributes as keywords",
+                    help=(f"{word}= is not a parameter of {call.method.name}() before customerio 3.0 "
+                          f"({version.describe()}): it is sent as an attribute named '{word}', so the event "
+                          f"does not carry what you meant. Pass attributes as keywords (plan='pro'), or "
+                          f"upgrade to customerio 3.x."),
                 )
         if call.args.extra_positional:
+            given = 3 + len(call.args.extra_positional)  # self, customer_id, name + the extras
+            raises = sdk.TOO_MANY_POSITIONAL.format(callable=f"CustomerIO.{call.method.name}",
+                                                    expected="3", given=str(given))
             self.report(
                 call.args.extra_positional[0].value,
-                f"{call.method.name}() takes no positional attributes before customerio 3.0 "
-                f"({version.describe()}): this call raises TypeError (takes 3 positional arguments "
-                f"but 4 were given); pass attributes as keywords",
+                f"a positional attributes dict raises {raises.name} before customerio 3.0; pass keywords",
+                help=(f"{call.method.name}() takes no positional attributes before customerio 3.0 "
+                      f"({version.describe()}): the call raises {raises.says()}. Pass attributes as keywords."),
             )
 
 

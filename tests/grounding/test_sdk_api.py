@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from cio_lint import sdk
+
 from .support import FAMILIES, V2, V3, expect_flag, expect_no_flag, line_of, sdk_settings
 
 CUSTOMER_IO_EXCEPTION = "customerio.client_base.CustomerIOException"
@@ -23,12 +25,12 @@ client.track("u", "signed_up", plan="pro")
 def test_track_keyword_attributes_are_a_type_error_on_3x(run, sdks, server):
     outcome = run(sdks.sdk(V3), TRACK_KEYWORD_ATTRIBUTES)
 
-    assert outcome.raised == "builtins.TypeError", outcome.describe()
-    assert "unexpected keyword argument 'plan'" in outcome.message
+    raises = sdk.UNEXPECTED_KEYWORD.format(callable="CustomerIO.track", keyword="plan")
+    assert raises.matches(outcome.raised, outcome.message), outcome.describe()
     assert server.seen() == []
 
     line = line_of(TRACK_KEYWORD_ATTRIBUTES, "client.track(")
-    expect_flag(TRACK_KEYWORD_ATTRIBUTES, "CIO601", line=line, **sdk_settings(V3))
+    expect_flag(TRACK_KEYWORD_ATTRIBUTES, "CIO601", line=line, says=raises.says(), **sdk_settings(V3))
 
 
 @SLOW
@@ -57,10 +59,11 @@ def test_track_data_keyword_is_silently_nested_on_2x(run, sdks, server):
 
     assert outcome.raised is None, outcome.describe()
     [request] = server.seen()
-    assert request.body == {"name": "signed_up", "data": {"data": {"plan": "pro"}}}
+    assert request.body == {"name": "signed_up", sdk.EVENT_DATA_KEY: {"data": {"plan": "pro"}}}
 
     line = line_of(TRACK_DATA_KEYWORD, "client.track(")
-    expect_flag(TRACK_DATA_KEYWORD, "CIO601", line=line, **sdk_settings(V2))
+    expect_flag(TRACK_DATA_KEYWORD, "CIO601", line=line, says=sdk.ATTRIBUTE_BEFORE_THREE.format(word="data"),
+                **sdk_settings(V2))
 
 
 def test_track_data_keyword_is_the_event_data_on_3x(run, sdks, server):
@@ -87,10 +90,11 @@ def test_track_timestamp_keyword_is_an_attribute_on_2x(run, sdks, server):
 
     assert outcome.raised is None, outcome.describe()
     [request] = server.seen()
-    assert request.body == {"name": "signed_up", "data": {"timestamp": 1700000000}}
+    assert request.body == {"name": "signed_up", sdk.EVENT_DATA_KEY: {"timestamp": 1700000000}}
 
     line = line_of(TRACK_TIMESTAMP_KEYWORD, "client.track(")
-    expect_flag(TRACK_TIMESTAMP_KEYWORD, "CIO601", line=line, **sdk_settings(V2))
+    expect_flag(TRACK_TIMESTAMP_KEYWORD, "CIO601", line=line,
+                says=sdk.ATTRIBUTE_BEFORE_THREE.format(word="timestamp"), **sdk_settings(V2))
 
 
 def test_track_timestamp_keyword_is_the_event_time_on_3x(run, sdks, server):
@@ -101,6 +105,48 @@ def test_track_timestamp_keyword_is_the_event_time_on_3x(run, sdks, server):
     assert request.body == {"name": "signed_up", "data": {}, "timestamp": 1700000000}
 
     expect_no_flag(TRACK_TIMESTAMP_KEYWORD, "CIO601", **sdk_settings(V3))
+
+
+TRACK_POSITIONAL_DATA = """\
+from customerio import CustomerIO
+
+client = CustomerIO("SITE", "KEY", host=HOST, port=PORT, retries=0)
+client.track("u", "signed_up", {"plan": "pro"})
+"""
+
+
+@SLOW
+def test_track_positional_data_is_a_type_error_on_2x(run, sdks, server):
+    outcome = run(sdks.sdk(V2), TRACK_POSITIONAL_DATA)
+
+    raises = sdk.TOO_MANY_POSITIONAL.format(callable="CustomerIO.track", expected="3", given="4")
+    assert raises.matches(outcome.raised, outcome.message), outcome.describe()
+    assert server.seen() == []
+    expect_flag(TRACK_POSITIONAL_DATA, "CIO601", line=line_of(TRACK_POSITIONAL_DATA, "client.track("),
+                says=f"raises {raises.name}", **sdk_settings(V2))
+
+
+TRACK_ID_AND_TIMESTAMP = """\
+from customerio import CustomerIO
+
+client = CustomerIO("SITE", "KEY", host=HOST, port=PORT, retries=0)
+client.track("u", "paid", id=7, timestamp=1700000000)
+"""
+
+
+@pytest.mark.parametrize("version", FAMILIES)
+def test_track_id_and_timestamp_change_meaning_in_3x(run, sdks, server, version):
+    """What CIO601's fix protects: 2.x sends id=/timestamp= as event attributes, 3.x as the
+    event's own fields (sdk.TRACK_EVENT_FIELDS), so keeping them top-level changes the event."""
+    outcome = run(sdks.sdk(version), TRACK_ID_AND_TIMESTAMP)
+    assert outcome.raised is None, outcome.describe()
+    [request] = server.seen()
+    sent = {"id": 7, "timestamp": 1700000000}
+    assert set(sent) == set(sdk.TRACK_EVENT_FIELDS)
+    if version == V2:
+        assert request.body == {"name": "paid", sdk.EVENT_DATA_KEY: sent}
+    else:
+        assert request.body == {"name": "paid", sdk.EVENT_DATA_KEY: {}, **sent}
 
 
 # --- CIO602 -----------------------------------------------------------------------------------
