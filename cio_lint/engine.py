@@ -20,17 +20,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Sequence, 
 from cio_lint import codes, parsing
 from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from cio_lint.config import Settings, path_glob
-from cio_lint.finding import Edit, Finding, Fix
-from cio_lint.metadata import FastVisits, positions, prime_resolver_metadata, run_visitors
+from cio_lint.finding import Finding
+from cio_lint.metadata import FastVisits, run_visitors
 from cio_lint.parsing import FileTimeout, ParseFailure, nesting_problem  # noqa: F401 (re-exported)
 from cio_lint.project import Project, project_for
 
 if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
     from cio_lint.inventory import InventorySink
-    from cio_lint.resolve import Resolver
     from cio_lint.rules.base import Rule
 
 #: Names kept for callers of the engine; CIO000 is defined in cio_lint/codes.py.
@@ -40,131 +36,6 @@ PARSE_ERROR = PARSE_ERROR_CODE
 SDK_NEEDLE = b"customerio"
 #: The parse guard, size cap and time limit live in cio_lint/parsing.py (every parse anywhere
 #: goes through it).
-
-
-class FileContext:
-    """Everything a rule sees of one file, and where its findings go."""
-
-    def __init__(self, path: str, wrapper: "MetadataWrapper", settings: Settings,
-                 project: Project, module_name: str) -> None:  # fmt: skip
-        self.path = path
-        self.wrapper = wrapper
-        self.module = wrapper.module
-        self.settings = settings
-        self.project = project
-        self.sdk_version = project.sdk_version
-        self.module_name = module_name
-        self.findings: List[Finding] = []
-        self._positions = None
-        self._resolver: Optional["Resolver"] = None
-
-    @property
-    def resolver(self) -> "Resolver":
-        """Built on first use: its metadata (scopes, qualified names, parents) costs most of
-        a file's time, and a file no rule asks about never pays it."""
-        if self._resolver is None:
-            from cio_lint.resolve import Resolver
-
-            from cio_lint.resolve.summaries import for_project
-
-            prime_resolver_metadata(self.wrapper)
-            self._resolver = Resolver(self.wrapper, for_project(self.project), self.module_name,
-                                      self.project.sdk_version)  # fmt: skip
-        return self._resolver
-
-    def position(self, node: "cst.CSTNode"):
-        if self._positions is None:  # computed only for files that have findings
-            self._positions = positions(self.wrapper)
-        return self._positions[node]
-
-    def report(self, rule: "Rule", node: "cst.CSTNode", message: str, fix: Optional[Fix],
-               help: str = "") -> None:
-        pos = self.position(node)
-        self.findings.append(
-            Finding(
-                path=self.path,
-                line=pos.start.line,
-                column=pos.start.column + 1,
-                code=rule.CODE,
-                name=rule.NAME,
-                message=message,
-                end_line=pos.end.line,
-                end_column=pos.end.column + 1,
-                fix=fix,
-                help=help,
-            )
-        )
-
-    def replace_edit(self, node: "cst.CSTNode", code: str) -> Edit:
-        pos = self.position(node)
-        return Edit(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1, code)
-
-    def import_edit(self, module: str, name: str) -> Optional[Edit]:
-        """An edit adding `from module import name`, or None when `name` is already bound."""
-        import libcst as cst
-
-        statement = f"from {module} import {name}"
-        body = self.module.body
-        if any(name == a.name for a in _module_scope_assignments(self.resolver, name)):
-            return None
-        existing = self._plain_import_from(module)
-        if existing is not None:  # from customerio import CustomerIO -> ..., Regions
-            end = self.position(existing.names[-1]).end
-            return Edit(end.line, end.column + 1, end.line, end.column + 1, f", {name}")
-        last_import = None
-        for index, stmt in enumerate(body):
-            if isinstance(stmt, cst.SimpleStatementLine) and all(
-                isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
-            ):
-                last_import = stmt
-            elif index == 0 and _is_docstring(stmt):
-                last_import = last_import or stmt
-            elif last_import is not None:
-                break
-        newline = self.module.default_newline
-        if last_import is None:
-            return Edit(1, 1, 1, 1, statement + newline)
-        end = self.position(last_import).end
-        return Edit(end.line + 1, 1, end.line + 1, 1, statement + newline)
-
-    def _plain_import_from(self, module: str) -> Optional["cst.ImportFrom"]:
-        """A top-level `from <module> import a, b` a name can be appended to: absolute, no
-        parentheses, no star, no trailing comma, at module level."""
-        import libcst as cst
-
-        from cio_lint.resolve import dotted_name
-
-        for stmt in self.module.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if (
-                    isinstance(small, cst.ImportFrom)
-                    and not small.relative
-                    and small.lpar is None
-                    and isinstance(small.names, (list, tuple))
-                    and small.module is not None
-                    and dotted_name(small.module) == module
-                    and isinstance(small.names[-1].comma, cst.MaybeSentinel)
-                ):
-                    return small
-        return None
-
-
-def _module_scope_assignments(resolver: "Resolver", name: str):
-    scope = resolver.scope(resolver.module)
-    return scope[name] if scope is not None else ()
-
-
-def _is_docstring(stmt: "cst.CSTNode") -> bool:
-    import libcst as cst
-
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,6 +101,8 @@ def lint_bytes(
 
 def _check(data, path, settings, project, rules, module_name, inventory=None) -> List[Finding]:
     from libcst.metadata import MetadataWrapper
+
+    from cio_lint.rules.context import FileContext
 
     # One time limit for the whole file: the guarded parse and the traversal (a huge or
     # pathological file can spend its time in either).

@@ -29,6 +29,7 @@ from cio_lint import engine, metadata
 from cio_lint import rules as rule_registry
 from cio_lint.config import Settings
 from cio_lint.project import ModuleIndex, Project
+from cio_lint.rules.context import FileContext
 from tests.conftest import FIXTURES, REPO
 
 #: Every statement and expression form the grammar has, in one module.
@@ -230,7 +231,7 @@ def test_one_traversal_calls_what_visit_batched_calls_in_the_same_order(module, 
 
 @pytest.mark.parametrize("rule", rule_registry.ALL_RULES, ids=lambda r: r.CODE)
 def test_visitor_discovery_finds_what_libcst_finds(rule):
-    context = engine.FileContext("x.py", MetadataWrapper(cst.parse_module("pass\n")), Settings(),
+    context = FileContext("x.py", MetadataWrapper(cst.parse_module("pass\n")), Settings(),
                                  Project(None), "")  # fmt: skip
     visitor = rule(context)
     assert set(metadata._visitor_methods(visitor)) == set(visitor.get_visitors())
@@ -307,7 +308,7 @@ def test_prefilter_lets_through_files_that_import_a_project_client_module(tmp_pa
 
 def test_metadata_is_computed_only_when_a_rule_asks():
     wrapper = MetadataWrapper(cst.parse_module("import customerio\n"), unsafe_skip_copy=True)
-    context = engine.FileContext("x.py", wrapper, Settings(), Project(None), "")
+    context = FileContext("x.py", wrapper, Settings(), Project(None), "")
     assert wrapper._metadata == {}
     assert context.resolver is context.resolver
     assert ScopeProvider in wrapper._metadata and ParentNodeProvider in wrapper._metadata

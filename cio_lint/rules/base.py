@@ -17,7 +17,7 @@ import libcst as cst
 from cio_lint.finding import Edit, Finding, Fix
 
 if TYPE_CHECKING:
-    from cio_lint.engine import FileContext
+    from cio_lint.rules.context import FileContext
     from cio_lint.resolve import Resolver
 
 
