@@ -277,3 +277,106 @@ def test_splat_with_known_keys_is_judged(code, code_, line, version):
 def test_splat_with_keys_the_code_does_not_show_is_not_judged(code):
     assert [f.code for f in _findings(code) if f.code.startswith("CIO")
             and f.code in ("CIO601", "CIO101", "CIO201", "CIO402")] == []
+
+
+# -- clients kept in containers, factories annotated with a project Protocol ------------------
+
+CONTAINER_INVALID = [
+    pytest.param("""
+        from customerio import CustomerIO
+        _cache = {}
+        def get_client():
+            if "client" not in _cache:
+                _cache["client"] = CustomerIO('s', 'k')
+            return _cache["client"]
+        get_client().identify(id="")
+        """, id="subscript-store"),
+    pytest.param("""
+        from customerio import CustomerIO
+        _cache = {}
+        def get_client():
+            client = _cache.get("client")
+            if client is None:
+                client = _cache["client"] = CustomerIO('s', 'k')
+            return client
+        get_client().identify(id="")
+        """, id="get-and-chained-store"),
+    pytest.param("""
+        from customerio import CustomerIO
+        _cache = {}
+        def get_client():
+            return _cache.setdefault("client", CustomerIO('s', 'k'))
+        get_client().identify(id="")
+        """, id="setdefault"),
+    pytest.param("""
+        from customerio import CustomerIO
+        class Service:
+            def __init__(self):
+                self._clients = {}
+            def client(self, site):
+                if site not in self._clients:
+                    self._clients[site] = CustomerIO(site, 'k')
+                return self._clients[site]
+            def signup(self):
+                self.client('s').identify(id="")
+        """, id="self-container"),
+    pytest.param("""
+        from customerio import CustomerIO
+        _clients = []
+        def get_client():
+            if not _clients:
+                _clients.append(CustomerIO('s', 'k'))
+            return _clients[0]
+        get_client().identify(id="")
+        """, id="list-append"),
+    pytest.param("""
+        from typing import Protocol
+        from customerio import CustomerIO
+        class Tracker(Protocol):
+            def identify(self, id: str, **attrs) -> None: ...
+        def get_tracker() -> Tracker:
+            return CustomerIO('s', 'k')
+        get_tracker().identify(id="")
+        """, id="factory-annotated-with-a-protocol"),
+]  # fmt: skip
+
+CONTAINER_VALID = [
+    pytest.param("""
+        from customerio import CustomerIO
+        from segment import Client
+        _clients = {}
+        _clients["cio"] = CustomerIO('s', 'k')
+        _clients["segment"] = Client('w')
+        _clients[name].identify(id="")
+        """, id="mixed-values"),
+    pytest.param("""
+        from customerio import CustomerIO
+        _clients = {}
+        _clients["cio"] = CustomerIO('s', 'k')
+        register(_clients)
+        _clients["cio"].identify(id="")
+        """, id="handed-to-other-code"),
+    pytest.param("""
+        from customerio import CustomerIO
+        _clients = load_clients()
+        _clients["cio"] = CustomerIO('s', 'k')
+        _clients["x"].identify(id="")
+        """, id="container-from-elsewhere"),
+    pytest.param("""
+        from customerio import CustomerIO
+        _clients = {}
+        _clients.update(other)
+        _clients["cio"] = CustomerIO('s', 'k')
+        _clients.get("x").identify(id="")
+        """, id="updated-from-elsewhere"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", CONTAINER_INVALID)
+def test_client_in_a_container_is_followed(code):
+    assert len(_lines(code, "CIO101")) == 1
+
+
+@pytest.mark.parametrize("code", CONTAINER_VALID)
+def test_container_that_may_hold_other_things_is_not_followed(code):
+    assert _lines(code, "CIO101") == []

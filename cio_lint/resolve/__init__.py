@@ -1,7 +1,8 @@
 """What an expression is, as far as Customer.io is concerned (see `resolver`).
 
 The package: `resolver` (the per-file Resolver: clients, requests, the CDP module, literals,
-argument binding). Other project modules are read only through the project index; this
+argument binding), `values` (strings known without a literal, `**mapping` keys),
+`containers` (clients kept in dicts and lists). Other project modules are read only through the project index; this
 package may import `cio_lint.project`, never the reverse.
 """
 

@@ -37,6 +37,7 @@ from libcst.metadata import (
 
 from cio_lint import sdk
 from cio_lint.project import summary
+from cio_lint.resolve.containers import item_value
 from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
@@ -155,7 +156,6 @@ class Resolver:
         self._calls: Dict[int, Optional[SdkCall]] = {}
         # per-file indexes built on first use, so each lookup is a dict access
         self._class_members: Dict[int, Dict[str, List[Member]]] = {}
-        self._subscript_stores: Optional[Dict[str, List[cst.BaseExpression]]] = None
         self._function_returns: Dict[int, List[cst.Return]] = {}
         self.module = wrapper.module
         self._scopes = wrapper.resolve(ScopeProvider)
@@ -217,11 +217,11 @@ class Resolver:
                 return func.instance()
             if func is not None and func.kind == DEFERRED:
                 return func.then(summary.CALL)
-            return None
+            return item_value(self, expr)  # `_cache.get("client")`
         if isinstance(expr, cst.Await):
             return self.value(expr.expression)
-        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name):
-            return self._value_of_dict_cache(expr.value)
+        if isinstance(expr, cst.Subscript):
+            return item_value(self, expr)  # `_clients[key]`, `self._clients[key]`, `_clients[0]`
         if isinstance(expr, cst.NamedExpr):
             return self.value(expr.value)
         return None
@@ -289,23 +289,6 @@ class Resolver:
         block = self.parent(node)
         cls = self.parent(block) if block is not None else None
         return cls if isinstance(cls, cst.ClassDef) else None
-
-    def _value_of_dict_cache(self, base: cst.Name) -> Optional[SdkValue]:
-        """`_clients[key]`, where every `_clients[...] = <value>` stores a client."""
-        scope = self.scope(base)
-        if scope is None:
-            return None
-        bindings = list(scope[base.value])
-        if self._subscript_stores is None:
-            self._subscript_stores = subscript_stores(self.module)
-        values = [self._assigned(v) for v in self._subscript_stores.get(base.value, ())]
-        for binding in bindings:
-            value = self._single_binding_value_of(binding)
-            if isinstance(value, cst.Dict):
-                values.extend(self._assigned(e.value) for e in value.elements if isinstance(e, cst.DictElement))
-            elif not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict"):
-                return None
-        return self._agree(values)
 
     def _agree(self, values) -> Optional[SdkValue]:
         """One SdkValue if every binding says the same (ignoring `= None`), else None."""
@@ -697,25 +680,6 @@ class _SelfAssignments(_OwnBody):
         name = self._attr(node.target)
         if name:
             self.add(name, "value", node)  # rebinding by an operator: not a client any more
-
-
-def subscript_stores(module: cst.Module) -> Dict[str, List[cst.BaseExpression]]:
-    """name -> values stored with `name[...] = value` anywhere in the module (one pass)."""
-    visitor = _SubscriptStores()
-    module.visit(visitor)
-    return visitor.found
-
-
-class _SubscriptStores(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: Dict[str, List[cst.BaseExpression]] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            t = target.target
-            if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name):
-                self.found.setdefault(t.value.value, []).append(node.value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def _either(left: Optional[StrValue], right: Optional[StrValue]) -> Optional[Str
 
 def _of_name(resolver: "Resolver", name: cst.Name, depth: int) -> Optional[StrValue]:
     """A name whose every binding is an assignment of a str (or None)."""
-    values = _assigned_values(resolver, name)
+    values = assigned_values(resolver, name)
     if not values:
         return None
     found: Optional[StrValue] = None
@@ -116,7 +116,7 @@ def _of_name(resolver: "Resolver", name: cst.Name, depth: int) -> Optional[StrVa
     return found
 
 
-def _assigned_values(resolver: "Resolver", name: cst.Name) -> Optional[List[cst.BaseExpression]]:
+def assigned_values(resolver: "Resolver", name: cst.Name) -> Optional[List[cst.BaseExpression]]:
     """The values of every binding of `name` in its scope, when each is `name = value` (or
     `name: T = value`); None when one binding is anything else (a parameter, a loop, an import)."""
     scope = resolver.scope(name)
@@ -239,7 +239,7 @@ def _constructed_by(resolver: "Resolver", expr: cst.BaseExpression, classes, dep
     if isinstance(expr, cst.Call):
         return bool(_names(resolver, expr.func) & set(classes))
     if isinstance(expr, cst.Name):
-        values = _assigned_values(resolver, expr)
+        values = assigned_values(resolver, expr)
         return bool(values) and all(_constructed_by(resolver, v, classes, depth + 1) for v in values)
     return False
 
@@ -253,7 +253,7 @@ def _is_config_section(resolver: "Resolver", expr: cst.BaseExpression, depth: in
     if isinstance(expr, cst.Subscript):
         return _is_configparser(resolver, expr.value, depth)
     if isinstance(expr, cst.Name) and depth <= _MAX_DEPTH:
-        values = _assigned_values(resolver, expr)
+        values = assigned_values(resolver, expr)
         return bool(values) and all(_is_config_section(resolver, v, depth + 1) for v in values)
     return False
 
@@ -264,7 +264,7 @@ def _dict_display(resolver: "Resolver", expr: cst.BaseExpression) -> Optional[cs
     if isinstance(expr, cst.Dict):
         display = expr
     elif isinstance(expr, cst.Name):
-        values = _assigned_values(resolver, expr)
+        values = assigned_values(resolver, expr)
         if not values or len(values) != 1 or not isinstance(values[0], cst.Dict):
             return None
         display = values[0]
@@ -376,7 +376,7 @@ def dict_keys(resolver: "Resolver", expr: cst.BaseExpression) -> Optional[Dict[s
     assignments = list(scope[expr.value])
     if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
         return None
-    values = _assigned_values(resolver, expr)
+    values = assigned_values(resolver, expr)
     if not values or len(values) != 1:
         return None
     keys = _display_keys(values[0])
