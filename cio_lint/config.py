@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from cio_lint.plan import TrackingPlan
 
 DEFAULT_EVENT_NAME_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+#: The CDP library's (customerio.analytics) default: snake_case, or the Segment-style "Object
+#: Action" Title Case that Customer.io's Data Pipelines document ("Video Started", semantic
+#: events such as "User Deleted", "Device Created or Updated").
+DEFAULT_CDP_EVENT_NAME_PATTERN = (DEFAULT_EVENT_NAME_PATTERN
+                                  + r"|^[A-Z][A-Za-z0-9]*(?: (?:[A-Z][A-Za-z0-9]*|or|and))+$")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
     "build", "dist", "node_modules", "*.egg-info", ".mypy_cache", ".pytest_cache",
@@ -48,7 +53,10 @@ class Settings:
     region: Optional[str] = None  # the workspace's region, "us" or "eu"; None: not configured
     sdk_version: Optional[str] = None  # a PEP 440 specifier that overrides detection
     events: Tuple[str, ...] = ()
+    #: the Track client's event-name pattern (`event-name-pattern` / `track-event-name-pattern`);
+    #: also the CDP one when set and `cdp-event-name-pattern` is not
     event_name_pattern: str = DEFAULT_EVENT_NAME_PATTERN
+    cdp_event_name_pattern: Optional[str] = None  # None: see event_name_pattern_for
     client_factories: Tuple[str, ...] = ()
     output_format: str = "text"
     #: the tracking plan (cio_lint/plan.py): `tracking-plan = "cio-plan.toml"` or inline tables
@@ -62,6 +70,16 @@ class Settings:
     #: command line"), ("events", "cio-events in setup.cfg"); keys not listed come from
     #: `[tool.cio-lint]` or are defaults
     origins: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+
+    def event_name_pattern_for(self, api: str) -> str:
+        """The event-name pattern for `api`: "track" (the Track client) or "cdp"."""
+        if api != "cdp":
+            return self.event_name_pattern
+        if self.cdp_event_name_pattern is not None:
+            return self.cdp_event_name_pattern
+        if self.event_name_pattern != DEFAULT_EVENT_NAME_PATTERN:
+            return self.event_name_pattern  # one project-wide pattern, as before per-API keys
+        return DEFAULT_CDP_EVENT_NAME_PATTERN
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -189,6 +207,8 @@ KEYS = {
     "sdk-version": ("sdk_version", _sdk_version),
     "events": ("events", _as_list),
     "event-name-pattern": ("event_name_pattern", _pattern),
+    "track-event-name-pattern": ("event_name_pattern", _pattern),
+    "cdp-event-name-pattern": ("cdp_event_name_pattern", _pattern),
     "client-factories": ("client_factories", _factories),
     "output-format": ("output_format", _output_format),
     "tracking-plan": ("tracking_plan", _tracking_plan),

@@ -101,3 +101,27 @@ def test_track_signature_fix_moves_id_into_data(version, applicability):
 def test_track_signature_fix_without_event_fields_stays_safe():
     [finding] = [f for f in lint(TRACK + "cio.track(uid, 'ev', total=3)\n", None, "==3.2.0") if f.code == "CIO601"]
     assert finding.fix.applicability == "safe"
+
+
+# --- 4. CIO501's convention depends on the API ----------------------------------------------------
+
+CDP = "from customerio import analytics\n"
+
+
+def test_cdp_title_case_object_action_names_are_its_convention():
+    assert messages("CIO501", CDP + "analytics.track(user.id, 'User Deleted')\n") == []
+    # the Track client keeps snake_case
+    assert messages("CIO501", TRACK + "cio.track(user.id, 'User Deleted')\n")
+    # configurable per API; a project-wide event-name-pattern keeps working for both
+    snake = {"cdp-event-name-pattern": r"^[a-z]+(_[a-z]+)*$"}
+    assert messages("CIO501", CDP + "analytics.track(user.id, 'User Deleted')\n", snake)
+    dotted = {"event-name-pattern": r"^[a-z]+\.[a-z]+$"}
+    assert messages("CIO501", CDP + "analytics.track(user.id, 'User Deleted')\n", dotted)
+    assert messages("CIO501", TRACK + "cio.track(user.id, 'user.deleted')\n", dotted) == []
+    title = {"track-event-name-pattern": r"^[A-Z][a-z]+( [A-Z][a-z]+)+$"}
+    assert messages("CIO501", TRACK + "cio.track(user.id, 'User Deleted')\n", title) == []
+
+
+def test_event_name_style_says_what_is_true_for_a_style_mismatch():
+    [message] = messages("CIO501", TRACK + "cio.track(user.id, 'SignedUp')\n")
+    assert "never fires" not in message and "triggers named in that style miss it" in message

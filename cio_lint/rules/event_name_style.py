@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from cio_lint import sdk
+from cio_lint.config import DEFAULT_CDP_EVENT_NAME_PATTERN, DEFAULT_EVENT_NAME_PATTERN
 from cio_lint.resolve import CDP_CALL, METHOD, Resolver
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -38,16 +39,24 @@ def event_name_argument(resolver: Resolver, node: cst.Call) -> Optional[cst.Base
 
 
 class EventNameStyle(Rule):
-    """An event name is empty or does not follow the project's naming pattern (snake_case).
+    """An event name is empty or off the project's naming convention for its API.
 
     ## What it does
-    Checks literal event names given to `track()`, `track_anonymous()`, `backfill()` and CDP
-    `analytics.track()` against `event-name-pattern` (default: snake_case).
+    Checks literal event names given to `track()`, `track_anonymous()`, `backfill()` (the
+    Track client) and CDP `analytics.track()` against the convention of that API:
+    `event-name-pattern` (alias `track-event-name-pattern`; default snake_case) for the Track
+    client, `cdp-event-name-pattern` for the CDP library (default: snake_case or Segment-style
+    "Object Action" Title Case, such as `User Deleted`, the form Customer.io's Data Pipelines
+    use in their track spec and semantic events: https://docs.customer.io/integrations/data-in/
+    source-spec/track-spec/). A project-wide `event-name-pattern` also applies to CDP calls
+    unless `cdp-event-name-pattern` is set. Names listed in `events` are the dashboard's own
+    and are left alone; an unknown event off the convention is CIO502's (one finding).
 
     ## Why is this bad?
-    Campaign triggers, segments and metrics match event names exactly. An event sent as
-    `SignedUp` or `Signed Up` never matches a trigger on `signed_up`, and nothing reports it:
-    the campaign just never starts. An empty name is an event nobody can trigger on.
+    Campaign triggers, segments and metrics match event names exactly, and neither the SDK nor
+    the API checks a name. A name off the project's convention is the one a trigger written in
+    that convention (`signed_up`) will not match, so the campaign silently never starts for
+    it. An empty name is an event nothing can match.
 
     ## Example
     ```python
@@ -74,6 +83,11 @@ class EventNameStyle(Rule):
         Valid("import analytics\nanalytics.track('u', 'Signed Up')\n"),  # Segment, not ours
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'Order.Paid')\n",
               config={"event-name-pattern": r"^[A-Z][a-z]+\.[A-Z][a-z]+$"}),
+        # the CDP library's own convention: Segment-style "Object Action" Title Case
+        Valid("from customerio import analytics\nanalytics.track(user.id, 'User Deleted')\n"),
+        Valid("from customerio import analytics\nanalytics.track(user.id, 'Device Created or Updated')\n"),
+        Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'SignedUp')\n",
+              config={"events": ["SignedUp"]}),  # the dashboard's own name
     ]
     INVALID = [
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'SignedUp')\n",
@@ -83,6 +97,9 @@ class EventNameStyle(Rule):
         Invalid("from customerio import analytics\nanalytics.track('u', 'order-completed')\n",
                 fixed="from customerio import analytics\nanalytics.track('u', 'order_completed')\n"),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', '')\n"),
+        Invalid("from customerio import analytics\nanalytics.track('u', 'User Deleted')\n",
+                config={"cdp-event-name-pattern": r"^[a-z]+(_[a-z]+)*$"},
+                fixed="from customerio import analytics\nanalytics.track('u', 'user_deleted')\n"),
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -93,26 +110,41 @@ class EventNameStyle(Rule):
         if literal is None or not isinstance(literal.value, str):
             return
         name = literal.value
-        if name in self.context.settings.events:
+        settings = self.context.settings
+        if name in settings.events:
             return  # the dashboard's own name (CIO502's list): matching it is what counts
-        pattern = self.context.settings.event_name_pattern
+        call = self.resolver.sdk_call(node)
+        api = "cdp" if call is not None and call.kind == CDP_CALL else "track"
+        pattern = settings.event_name_pattern_for(api)
         if name and re.search(pattern, name):
             return
         if not name:
-            self.report(name_expr, "the event name is empty: no campaign, segment or metric can "
-                                   "trigger on it; name the event (snake_case, e.g. 'signed_up')")
+            self.report(name_expr, "the event name is empty: no trigger, segment or metric can match it; "
+                                   "name the event")  # fmt: skip
             return
+        convention = _CONVENTIONS.get(pattern, "in the project's pattern")
         suggestion = snake_case(name)
         fits = bool(suggestion) and re.search(pattern, suggestion)
-        hint = f", e.g. {suggestion!r}" if fits else ""
         fix = None
         if fits and isinstance(name_expr, cst.SimpleString) and literal.node is name_expr:
             quote = name_expr.quote
             fix = self.fix(self.replace(name_expr, f"{name_expr.prefix}{quote}{suggestion}{quote}"))
+        rename = f"rename it {suggestion!r}" if fits else "rename it"
         self.report(
             name_expr,
-            f"event name {name!r} does not match the event naming pattern {pattern!r}: "
-            f"triggers and segments match event names exactly, so one written as "
-            f"{suggestion or 'intended'!r} never fires for it; rename the event{hint}",
+            f"event {name!r} is not {convention}, so triggers named in that style miss it; {rename}",
             fix,
+            help=(f"{'CDP' if api == 'cdp' else 'Track'} event names are checked against {pattern!r} "
+                  f"({'cdp-event-name-pattern' if api == 'cdp' else 'event-name-pattern'}). Customer.io "
+                  f"matches event names exactly, so a campaign trigger or segment written in the "
+                  f"project's convention does not match {name!r}. If the project names its events this "
+                  f"way on purpose, set the pattern instead of renaming (renaming breaks triggers on "
+                  f"the old name)."),
         )
+
+
+#: how a message names the default patterns
+_CONVENTIONS = {
+    DEFAULT_EVENT_NAME_PATTERN: "snake_case",
+    DEFAULT_CDP_EVENT_NAME_PATTERN: "snake_case/Title Case",
+}
