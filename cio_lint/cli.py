@@ -125,6 +125,8 @@ def _check(options: CheckOptions) -> int:
         _emit("".join(outcome.diffs), options.output_file)
         if not options.quiet:
             click.echo(report.would_fix(outcome.fixed, len(outcome.diffs)), err=True)
+        if _print_errors(outcome.errors):
+            return EXIT_ERROR
         return EXIT_FINDINGS if outcome.diffs and not options.exit_zero else EXIT_CLEAN
 
     findings, results = outcome.findings, outcome.results
@@ -153,7 +155,16 @@ def _check(options: CheckOptions) -> int:
         if outcome.fixed:
             click.echo(report.fixed(outcome.fixed), err=True)
         click.echo(report.summary(findings, outcome.files_checked, options.unsafe_fixes), err=True)
+    if _print_errors(outcome.errors):
+        return EXIT_ERROR
     return EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _print_errors(errors) -> bool:
+    """What made the run incomplete, after the report, one line each (the run exits 2)."""
+    for error in errors:
+        click.echo(f"cio-lint: error: {error}", err=True)
+    return bool(errors)
 
 
 # ---------------------------------------------------------------------------------------------

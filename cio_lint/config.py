@@ -250,7 +250,13 @@ def settings_from_mapping(
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{where}: unknown key {raw_key!r} in [tool.cio-lint]{hint}")
         attr, validate = KEYS[key]
-        changes[attr] = validate(where, label.format(key=key), value)
+        try:
+            changes[attr] = validate(where, label.format(key=key), value)
+        except ConfigError:
+            raise
+        except Exception as exc:  # a shape no validator expected (a table where a list goes)
+            raise ConfigError(f"{where}: {label.format(key=key)}: invalid value {value!r} "
+                              f"({type(exc).__name__}: {exc})") from None  # fmt: skip
         origins.append((key, ORIGIN_STYLES[style].format(key=key, where=where)))
     return replace(base, source=where, **changes).with_origins(origins)
 
@@ -267,14 +273,28 @@ def read_pyproject_table(path: Path) -> Optional[Mapping[str, Any]]:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("cio-lint")
+    # Valid TOML of the wrong shape (`tool = 3`) is the user's mistake, named in one line.
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool must be a table ([tool]), got {_toml_type(tool)}")
+    table = tool.get("cio-lint")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.cio-lint] must be a table")
+        raise ConfigError(f"{path}: tool.cio-lint must be a table ([tool.cio-lint]), got {_toml_type(table)}")
     return table
 
 
+def _toml_type(value: Any) -> str:
+    """What a TOML value is, as TOML calls it."""
+    names = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
+             (list, "an array"), (dict, "a table"))  # fmt: skip
+    return next((f"{name} ({value!r})" for kind, name in names if isinstance(value, kind)), "a date or time")
+
+
 def _configures_cio_lint(candidate: Path) -> bool:
-    if not candidate.is_file():
+    try:
+        if not candidate.is_file():
+            return False
+    except OSError:  # a directory we may not search: no configuration can be read from it
         return False
     try:
         return read_pyproject_table(candidate) is not None
@@ -288,7 +308,10 @@ def find_pyproject(start: Path, cache: Optional[Dict[Path, Optional[Path]]] = No
 
     `cache` (directory -> answer) lets a run ask for every file without re-reading TOML.
     """
-    directory = start if start.is_dir() else start.parent
+    try:
+        directory = start if start.is_dir() else start.parent
+    except OSError:  # inside a directory we may not search
+        directory = start.parent
     walked = []
     found: Optional[Path] = None
     while True:  # up to the filesystem's root, stopping at the first answer known

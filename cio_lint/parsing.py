@@ -116,10 +116,10 @@ class time_limit:
             signal.signal(signal.SIGALRM, self.previous)
 
 
-def too_large(size: int) -> str:
-    """The reason given for a source over the cap (it names the cap)."""
-    return (f"it is {size:,} bytes, more than cio-lint's limit of {MAX_SOURCE_BYTES:,} bytes "
-            "(MAX_SOURCE_BYTES); not parsed")  # fmt: skip
+def too_large(size: Optional[int] = None) -> str:
+    """The reason given for a source over the cap (it names the cap); `size` when known."""
+    limit = f"cio-lint's limit of {MAX_SOURCE_BYTES:,} bytes (MAX_SOURCE_BYTES); not parsed"
+    return f"it is {size:,} bytes, more than {limit}" if size is not None else f"it is more than {limit}"
 
 
 def _stack_depth() -> int:

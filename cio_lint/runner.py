@@ -25,6 +25,7 @@ from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ign
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
 from cio_lint.fix import decode_source, fix_text, wanted, write_atomically
 from cio_lint.project import Project, project_for
+from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
 from cio_lint.text import split_lines
 
 #: --jobs N uses processes only when each worker gets at least this many files that pass the
@@ -121,6 +122,9 @@ class Outcome:
     #: things the user should know that are not findings, each said once ("--sdk-version
     #: '>=5' names no release cio-lint knows")
     warnings: List[str] = field(default_factory=list)
+    #: what made the run incomplete (a directory that could not be listed, a fix that could
+    #: not be written): each is printed as an error, and the run exits 2
+    errors: List[str] = field(default_factory=list)
 
     @property
     def findings(self) -> List[Finding]:
@@ -193,7 +197,11 @@ def is_excluded(path: Path, settings: Settings, whole: bool = True) -> bool:
     return _matches_exclude(parts, patterns, whole)
 
 
-def iter_files(paths: Sequence[str], settings_for, force_exclude: bool) -> Iterator[Path]:
+def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
+               errors: Optional[List[str]] = None) -> Iterator[Path]:  # fmt: skip
+    """The files to check under `paths`. A directory that cannot be listed is never skipped
+    silently: it goes to `errors` (the run then exits 2), and the walk goes on."""
+    errors = errors if errors is not None else []
     seen = set()
     for raw in paths:
         path = Path(raw)
@@ -201,7 +209,7 @@ def iter_files(paths: Sequence[str], settings_for, force_exclude: bool) -> Itera
             raise UsageError(f"{raw}: no such file or directory")
         if force_exclude and is_excluded(path, settings_for(path)):
             continue
-        found = _walk(path, settings_for) if path.is_dir() else [path]  # named files: any suffix
+        found = _walk(path, settings_for, errors) if path.is_dir() else [path]  # named files: any suffix
         for candidate in found:
             key = os.path.abspath(candidate)
             if key not in seen:
@@ -209,8 +217,12 @@ def iter_files(paths: Sequence[str], settings_for, force_exclude: bool) -> Itera
                 yield candidate
 
 
-def _walk(root: Path, settings_for) -> Iterator[Path]:
-    for directory, dirnames, filenames in os.walk(root):
+def _walk(root: Path, settings_for, errors: List[str]) -> Iterator[Path]:
+    def unreadable(exc: OSError) -> None:
+        errors.append(f"{display(Path(exc.filename or root))}: cannot read this directory: "
+                      f"{exc.strerror or exc}; nothing below it was checked")  # fmt: skip
+
+    for directory, dirnames, filenames in os.walk(root, onerror=unreadable):
         base = Path(directory)
         settings = settings_for(base)
         # Each entry is matched by its own name (its parents were matched on the way down).
@@ -255,12 +267,24 @@ def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: O
 
 
 def _read(path: Path, shown: str) -> Tuple[bytes, Optional[Checked]]:
+    """Only a regular file is read, and never past the size cap (cio_lint/parsing.py): a FIFO
+    named x.py or /dev/zero is a CIO000 saying what it is, not a hang."""
+    data, problem = read_source(path)
+    if problem is not None:
+        return b"", Checked(path, shown, b"", [_unreadable(shown, problem)], path)
+    return data, None
+
+
+def _read_stdin() -> bytes:
+    """stdin's bytes, at most the size cap (a larger input is a CIO000 for '-', as a file's)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise UsageError("cannot read stdin ('-'): it is closed")
     try:
-        return path.read_bytes(), None
-    except IsADirectoryError:
-        return b"", Checked(path, shown, b"", [_unreadable(shown, "is a directory")], path)
-    except OSError as exc:
-        return b"", Checked(path, shown, b"", [_unreadable(shown, f"cannot read: {exc.strerror or exc}")], path)
+        data = stream.read(MAX_SOURCE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read stdin ('-'): {getattr(exc, 'strerror', None) or exc}") from None
+    return data
 
 
 def _unreadable(shown: str, reason: str) -> Finding:
@@ -274,19 +298,22 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
         shown = stdin_filename or "-"
         where = (Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.py").absolute()
         settings = source.for_path(where)
-        data = sys.stdin.buffer.read()
+        data = _read_stdin()
         if force_exclude and stdin_filename and is_excluded(Path(stdin_filename), settings):
             findings: List[Finding] = []
+        elif len(data) > MAX_SOURCE_BYTES:
+            findings, data = [_unreadable(shown, too_large())], b""
         else:
             findings = check_bytes(data, shown, settings, where)
         results.append(Checked(None, shown, data, findings, where, sdk=might_use_sdk(data)))
         paths = [p for p in paths if p != "-"]
-    files = list(iter_files(paths, source.for_path, force_exclude))
+    errors: List[str] = []
+    files = list(iter_files(paths, source.for_path, force_exclude, errors))
     results.extend(_check_files(files, source, jobs))
     checked = len(results)
     warnings = sdk_version_warnings(results, source)
     results.extend(project_findings(results, source))
-    return Outcome(results, checked, warnings=warnings)
+    return Outcome(results, checked, warnings=warnings, errors=errors)
 
 
 def sdk_version_warnings(results: List[Checked], source: SettingsSource) -> List[str]:
@@ -440,10 +467,7 @@ def _project_finding(entry, found: ProjectFinding, source: SettingsSource) -> Op
     end_line = found.end_line if found.end_line is not None else found.line
     end_column = found.end_column if found.end_column is not None else found.column
     finding = Finding(shown, found.line, found.column, entry.code, entry.name, found.message, end_line, end_column)
-    try:
-        data = found.path.read_bytes()
-    except OSError:
-        data = b""
+    data, _ = read_source(found.path)  # b"" when it cannot be read (or is not a regular file)
     kept = filtered([finding], shown, settings, found.path, data)
     # data stays empty: these files are not Python, and nothing fixes or shows them
     return Checked(found.path, shown, b"", kept, found.path) if kept else None

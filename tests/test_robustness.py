@@ -84,14 +84,14 @@ def test_unreadable_file_is_a_cio000_with_the_reason(tmp_path, monkeypatch):
     # the way the kernel would (EACCES) for this one path, through the real command in-process.
     target = tmp_path / "secret.py"
     target.write_text(MISTAKE)
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self == target:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def os_open(path, *args, **kw):
+        if os.fspath(path) == str(target):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", os_open)
     result = CliRunner().invoke(cli.cli, ["check", str(target)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -271,7 +271,11 @@ def test_nasty_inputs_through_the_command(tmp_path):
     ("[tool.cio-lint]\nregion = 'mars'\n", "mars"),
     ("[tool.cio-lint]\nselect = ['CIO999']\n", "CIO999"),
     ("[tool.cio-lint]\nevent-name-pattern = '('\n", "event-name-pattern"),
-    ("[tool]\ncio-lint = 'not a table'\n", "must be a table"),
+    ("[tool]\ncio-lint = 'not a table'\n", "tool.cio-lint must be a table ([tool.cio-lint]), got a string"),
+    ("tool = 3\n", "tool must be a table ([tool]), got an integer (3)"),
+    ("tool = [1, 2]\n", "tool must be a table ([tool]), got an array"),
+    ("[tool]\ncio-lint = 2024-01-01\n", "tool.cio-lint must be a table ([tool.cio-lint]), got a date"),
+    ("[tool.cio-lint]\nper-file-ignores = [['a', 'b']]\n", "per-file-ignores"),
     (b"\xff\xfe[tool.cio-lint]\n", "pyproject.toml"),
 ])  # fmt: skip
 def test_bad_configuration_is_one_line_and_exit_2(tmp_path, content, needle):
@@ -437,3 +441,125 @@ def test_project_code_is_never_executed(tmp_path):
     assert check.returncode == 1 and "CIO101" in check.stdout
     assert config.returncode == 0 and ">=3.2" in config.stdout  # setup.py was read, as text
     assert not marker.exists()
+
+
+def test_a_wrong_shape_in_pyproject_fails_a_flake8_run_once(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("tool = 3\n")
+    for index in range(3):
+        (tmp_path / f"app{index}.py").write_text(MISTAKE)
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "CIO", "."], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.count("tool must be a table ([tool]), got an integer (3)") == 1, result.stderr
+    assert "app0.py" not in result.stdout  # a configuration error for the run, not per file
+
+
+@pytest.mark.parametrize("key", ["select", "ignore", "extend-select", "exclude", "extend-exclude", "region",
+                                 "sdk-version", "events", "event-name-pattern", "client-factories",
+                                 "per-file-ignores", "output-format", "tracking-plan"])  # fmt: skip
+def test_every_key_with_every_toml_shape_is_a_value_or_a_config_error(key):
+    import datetime
+
+    from cio_lint.config import KEYS, ConfigError, settings_from_mapping
+
+    assert key in KEYS
+    for value in (3, 1.5, True, "x", [], [1], [[1]], ["a", 2], {}, {"a": 1}, {"a": [1]},
+                  datetime.date(2024, 1, 1), [{"a": 1}]):  # fmt: skip
+        try:
+            settings = settings_from_mapping({key: value}, "pyproject.toml")
+        except ConfigError as exc:
+            assert str(exc).startswith("pyproject.toml: [tool.cio-lint] "), exc
+        else:
+            assert settings.source == "pyproject.toml"
+
+
+# ---------------------------------------------------------------------------------------------
+# Only regular files; unreadable directories are reported (issue 16 items 3 and 9)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_or_walked_is_skipped_with_a_cio000(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "fine.py").write_text(MISTAKE)
+    for target in (str(tmp_path / "pipe.py"), str(tmp_path)):
+        result = cio_lint("check", target, timeout=60)  # before: blocked forever on the open
+        assert_clean_exit(result, 1)
+        assert "pipe.py:1:1: CIO000 cannot check this file: it is a named pipe (FIFO), not a regular file" \
+            in result.stdout  # fmt: skip
+    assert "fine.py:3:" in result.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_dev_zero_named_explicitly_is_not_read():
+    result = cio_lint("check", "/dev/zero", timeout=60)  # before: read until memory ran out
+    assert_clean_exit(result, 1)
+    assert result.stdout == "/dev/zero:1:1: CIO000 cannot check this file: it is a character device, " \
+                            "not a regular file; not read\n"  # fmt: skip
+
+
+def test_a_file_over_the_size_cap_is_a_cio000_naming_the_cap(tmp_path, monkeypatch):
+    from cio_lint import parsing
+
+    monkeypatch.setattr(parsing, "MAX_SOURCE_BYTES", 10_000)
+    (tmp_path / "big.py").write_text(MISTAKE + "# padding\n" * 2000)
+    (tmp_path / "data.py").write_text("x = 1\n" * 5000)  # as large, but never mentions the SDK
+    result = CliRunner().invoke(cli.cli, ["check", str(tmp_path), "--isolated"])
+    assert result.exit_code == 1, result.output
+    size = (tmp_path / "big.py").stat().st_size
+    assert f"big.py:1:1: CIO000 cannot check this file: it is {size:,} bytes, more than cio-lint's limit of " \
+           "10,000 bytes (MAX_SOURCE_BYTES); not parsed" in result.output  # fmt: skip
+    assert "data.py" not in result.output
+
+
+def _unlistable(monkeypatch, *paths):
+    """os.scandir fails with EACCES for `paths`, as it does for a directory without read
+    permission (tests run as root here, who could list it)."""
+    real = os.scandir
+    denied = {str(p) for p in paths}
+
+    def scandir(path="."):
+        if os.fspath(path) in denied:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_directory_while_walking_is_reported_and_exits_2(tmp_path, monkeypatch):
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.py").write_text(MISTAKE)
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.py").write_text(MISTAKE)
+    _unlistable(monkeypatch, tmp_path / "locked")
+    result = CliRunner().invoke(cli.cli, ["check", str(tmp_path), "--isolated"])
+    assert result.exit_code == 2, result.output  # before: exit 1, the directory silently skipped
+    assert "a.py:3:" in result.output  # the rest was checked and reported
+    assert f"cio-lint: error: {tmp_path / 'locked'}: cannot read this directory: Permission denied; " \
+           "nothing below it was checked" in result.output  # fmt: skip
+
+
+def test_an_unreadable_directory_named_explicitly_is_reported_and_exits_2(tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    _unlistable(monkeypatch, tmp_path / "locked")
+    real_stat = os.stat
+
+    def stat(path, *args, **kw):  # and nothing inside it can be looked up (no search permission)
+        if os.fspath(path).startswith(str(tmp_path / "locked") + os.sep):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kw)
+
+    monkeypatch.setattr(os, "stat", stat)
+    result = CliRunner().invoke(cli.cli, ["check", str(tmp_path / "locked")])
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output  # before: internal error: PermissionError
+    assert "cannot read this directory: Permission denied" in result.output
+
+
+def test_closed_stdin_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "-"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60, cwd=REPO)  # fmt: skip
+    assert_clean_exit(result, 0)  # an empty stdin is an empty file
+    closed = subprocess.run(f"{sys.executable} -m cio_lint check - <&-", shell=True, capture_output=True,
+                            text=True, timeout=60, cwd=REPO)  # fmt: skip
+    assert_clean_exit(closed, 2)
+    assert closed.stderr == "cio-lint: error: cannot read stdin ('-'): it is closed\n"
