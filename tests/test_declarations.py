@@ -806,7 +806,9 @@ def test_find_project_root_markers(tmp_path, marker):
 
 
 def test_find_project_root_fallback(tmp_path, monkeypatch):
-    monkeypatch.setattr(dependencies, "_looks_like_root", lambda directory: False)
+    from cio_lint.project import root
+
+    monkeypatch.setattr(root, "has_marker", lambda directory: False)
     assert find_project_root(tmp_path / "a.py") == tmp_path
     assert find_project_root(tmp_path) == tmp_path
 

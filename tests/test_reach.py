@@ -390,14 +390,16 @@ def test_index_parses_only_candidate_modules(tmp_path):
     assert not summaries.imports_a_provider(b"from shop import unrelated\nimport os\n")
 
 
-def test_only_a_real_project_gets_a_module_index(tmp_path):
-    """A loose directory's index would walk everything below it, once per directory."""
+def test_a_loose_directorys_index_reads_nothing_until_asked(tmp_path):
+    """Loose files get an index too (their siblings are importable), and it costs nothing:
+    no listing, no walk, until a file imports something."""
     from cio_lint.config import Settings
     from cio_lint.project import project_for
 
     loose = tmp_path / "loose" / "deeper"
     loose.mkdir(parents=True)
     (loose / "a.py").write_text("import customerio\n")
-    assert project_for(loose / "a.py", Settings()).index.root is None
+    index = project_for(loose / "a.py", Settings()).index
+    assert index.root == loose and index._top_level is None
     write_project(tmp_path / "real", CROSS_MODULE)
     assert project_for(tmp_path / "real" / "shop" / "orders.py", Settings()).index.root == tmp_path / "real"

@@ -3,15 +3,15 @@
 A `Project` is built once per run (per flake8 process) for each project root and shared by
 every file under it. It never imports or executes project code: it reads files as text.
 
-The package: `index` (the project's own modules by name, and what they import, from bytes),
-`summary` (what a module offers the others, as plain data), `declarations` (the project's
-declared dependencies and the SDK version they admit). Nothing here imports cio_lint.resolve:
-summaries are made there (cio_lint.resolve.summaries) and only kept here.
+The package: `root` (where a project starts: the one root finder), `index` (the project's
+own modules by name, and what they import, from bytes), `summary` (what a module offers the
+others, as plain data), `declarations` (the project's declared dependencies and the SDK
+version they admit). Nothing here imports cio_lint.resolve: summaries are made there
+(cio_lint.resolve.summaries) and only kept here.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any, Dict, Optional, Tuple
 from cio_lint import sdk
 from cio_lint.config import Settings
 from cio_lint.project.index import ModuleIndex, _module_name
+from cio_lint.project.root import find_root
 
 __all__ = ["ModuleIndex", "Project", "project_for"]
 
@@ -63,38 +64,13 @@ _cache: Dict[Tuple[Optional[Path], Optional[str], Tuple[str, ...]], Project] = {
 _lock = threading.Lock()
 
 
-#: directory -> the nearest directory at or above it with a project marker (None: none)
-_marked: Dict[str, Optional[str]] = {}
+def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path] = None) -> Project:
+    """The project `path` belongs to (its root from cio_lint.project.root; `checked` is the
+    directory being checked, for files in no package), built once per root and settings that
+    shape it."""
+    from cio_lint.project.declarations import detect_sdk_version
 
-
-def _root_for(path: Path, is_project_root) -> Path:
-    """declarations.find_project_root, answered once per directory: a directory's answer is
-    its own marker or its parent's answer (bench/run.py: it was most of a no-SDK run)."""
-    where = os.path.abspath(path)
-    start = where if os.path.isdir(where) else os.path.dirname(where)
-    walked, found, directory = [], None, start
-    while True:
-        if directory in _marked:
-            found = _marked[directory]
-            break
-        walked.append(directory)
-        if is_project_root(Path(directory)):
-            found = directory
-            break
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    for directory in walked:
-        _marked[directory] = found
-    return Path(found or start)
-
-
-def project_for(path: Optional[Path], settings: Settings) -> Project:
-    """The project `path` belongs to, built once per root and SDK-version setting."""
-    from cio_lint.project.declarations import detect_sdk_version, is_project_root
-
-    root = _root_for(path, is_project_root) if path is not None else None
+    root = find_root(path, checked).path if path is not None else None
     key = (root, settings.sdk_version, settings.client_factories)
     with _lock:
         project = _cache.get(key)
@@ -102,9 +78,8 @@ def project_for(path: Optional[Path], settings: Settings) -> Project:
             explicit = settings.sdk_version
             version = detect_sdk_version(root, explicit, explicit_source=settings.origin("sdk-version")) \
                 if (root or explicit) else sdk.UNKNOWN_VERSION  # fmt: skip
-            # Only a real project gets a module index: a loose directory's index would walk
-            # every directory below it, once per directory (quadratic on a deep tree).
-            index_root = root if root is not None and is_project_root(root) else None
-            index = ModuleIndex(index_root, _shadows_sdk(root) if root else False, settings.client_factories)
+            # The index reads nothing until a file imports something: a root of loose files
+            # costs one listing of it, and only then.
+            index = ModuleIndex(root, _shadows_sdk(root) if root else False, settings.client_factories)
             project = _cache[key] = Project(root, version, index)
     return project

@@ -41,6 +41,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from cio_lint.project.root import find_root, has_marker, is_requirements_name, list_dir
 from cio_lint.sdk import (
     CDP_DISTRIBUTION,
     RELEASES,
@@ -79,8 +80,6 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_REQUIREMENT_FILES = 64
 _MAX_INCLUDE_DEPTH = 32
 
-_ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-
 
 @dataclass(frozen=True)
 class Declaration:
@@ -103,23 +102,8 @@ class Declaration:
 
 
 def find_project_root(path: Path) -> Path:
-    """The nearest directory at or above `path` that looks like a project root.
-
-    A project root holds pyproject.toml, setup.cfg, setup.py, .git or a requirements*.txt.
-    Without one, the directory of `path` (or `path` itself if it is a directory).
-    """
-    try:
-        p = Path(os.path.abspath(os.fspath(path)))
-    except Exception:
-        return Path(".")
-    try:
-        start = p if p.is_dir() else p.parent
-    except Exception:
-        start = p.parent
-    for directory in (start, *start.parents):
-        if _looks_like_root(directory):
-            return directory
-    return start
+    """The root of the project around `path` (cio_lint.project.root.find_root)."""
+    return find_root(path).path
 
 
 def find_declarations(root: Path) -> List[Declaration]:
@@ -282,7 +266,7 @@ def _as_dir(root: Path) -> Path:
 def _iter_declarations(root: Path) -> Iterator[Declaration]:
     try:
         root = _as_dir(root)
-        entries = _list_dir(root)
+        entries = list_dir(root)
     except Exception:
         return
     readers: Sequence[Tuple[str, Callable[[Path], List[Declaration]]]] = (
@@ -312,31 +296,9 @@ def _safely(reader: Callable[..., List[Declaration]], *args: Any) -> List[Declar
         return []
 
 
-def _list_dir(directory: Path) -> Set[str]:
-    try:
-        with os.scandir(directory) as it:
-            return {entry.name for entry in it}
-    except Exception:
-        return set()
-
-
 def is_project_root(directory: Path) -> bool:
-    """Does `directory` hold a project marker (not just the fallback of find_project_root)?"""
-    return _looks_like_root(directory)
-
-
-def _looks_like_root(directory: Path) -> bool:
-    try:
-        for marker in _ROOT_MARKERS:
-            if os.path.lexists(directory / marker):
-                return True
-        return any(_is_requirements_name(n) for n in _list_dir(directory))
-    except Exception:
-        return False
-
-
-def _is_requirements_name(name: str) -> bool:
-    return name.startswith("requirements") and name.endswith(".txt")
+    """Does `directory` hold a project marker (cio_lint.project.root.has_marker)?"""
+    return has_marker(directory)
 
 
 def _read_text(path: Path, *, needle: Optional[str] = None) -> Optional[str]:
@@ -751,14 +713,14 @@ _ARCHIVE = re.compile(
 
 
 def _requirement_roots(root: Path, entries: Set[str]) -> List[Path]:
-    top = sorted(n for n in entries if _is_requirements_name(n))
+    top = sorted(n for n in entries if is_requirements_name(n))
     if "requirements.txt" in top:
         top.remove("requirements.txt")
         top.insert(0, "requirements.txt")
     files = [root / n for n in top]
     if "requirements" in entries:
         sub = root / "requirements"
-        files += [sub / n for n in sorted(_list_dir(sub)) if n.endswith(".txt")]
+        files += [sub / n for n in sorted(list_dir(sub)) if n.endswith(".txt")]
     cons = sorted(n for n in entries if n.startswith("constraints") and n.endswith(".txt"))
     if "constraints.txt" in cons:
         cons.remove("constraints.txt")
