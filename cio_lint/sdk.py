@@ -456,11 +456,17 @@ MODULES: Mapping[str, Tuple[str, Optional[str]]] = {
 
 #: Names people borrow from Customer.io's other SDKs; none exists in the Python package.
 FOREIGN_NAMES: Mapping[str, str] = {
-    "TrackClient": "CustomerIO (the Node SDK's TrackClient)",
-    "RegionUS": "Regions.US (the Node SDK's RegionUS)",
-    "RegionEU": "Regions.EU (the Node SDK's RegionEU)",
-    "IdentifierType": "plain strings \"id\", \"email\", \"cio_id\" (the Node SDK's IdentifierType)",
-    "CustomerIORequestError": "CustomerIOException (the Node SDK's CustomerIORequestError)",
+    "TrackClient": "CustomerIO",
+    "RegionUS": "Regions.US",
+    "RegionEU": "Regions.EU",
+    "IdentifierType": 'the strings "id", "email", "cio_id"',
+    "CustomerIORequestError": "CustomerIOException",
+}
+
+#: Modules of `customerio` people import that no release has, with what to use instead: the
+#: only ones CIO602 reports without proof that the file's `customerio` is the SDK.
+MISTAKEN_MODULES: Mapping[str, str] = {
+    "customerio.errors": "catch customerio.CustomerIOException",  # sdk-facts §1: in no release
 }
 
 # --------------------------------------------------------------------------------------------

@@ -125,3 +125,16 @@ def test_cdp_title_case_object_action_names_are_its_convention():
 def test_event_name_style_says_what_is_true_for_a_style_mismatch():
     [message] = messages("CIO501", TRACK + "cio.track(user.id, 'SignedUp')\n")
     assert "never fires" not in message and "triggers named in that style miss it" in message
+
+
+# --- 5. a project's own package named customerio is not the SDK ----------------------------------
+
+
+def test_unknown_sdk_name_needs_proof_that_it_is_the_sdk():
+    own = "import customerio.client, customerio.const, customerio.geo\n"
+    assert messages("CIO602", own) == []
+    assert len(messages("CIO602", own, dependencies=("customerio>=3",))) == 3
+    assert len(messages("CIO602", "from customerio import CustomerIO\n" + own)) == 3
+    # catalogued mistakes need no proof
+    assert messages("CIO602", "import customerio.errors\n")
+    assert messages("CIO602", "from customerio import TrackClient\n")
