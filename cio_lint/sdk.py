@@ -1065,3 +1065,18 @@ RETRIES_NOT_APPLIED = Observed(
     CUSTOMERIO_EXCEPTION, "after {retries} retries", True, ("2.4",),
     "tests/grounding/test_seeds_retries.py::test_retries_are_not_applied_before_3",
 )
+
+# -- CIO101/CIO201/CIO601 on customerio.analytics (customerio-cdp-analytics 1.1.0) ------------
+
+#: `Client._enqueue` asserts before anything is queued (`client.py:323-327`), so these raise
+#: AssertionError at the call, in sync mode and in the default threaded mode alike.
+#: Grounded: tests/grounding/test_seeds_cdp.py
+CDP_NO_IDENTITY = Raises("builtins.AssertionError",
+                         "user_id or anonymous_id must have (<class 'numbers.Number'>, <class 'str'>), got: None")
+CDP_TIMESTAMP_NOT_DATETIME = Raises("builtins.AssertionError",
+                                    "timestamp must have <class 'datetime.datetime'>, got: {value}")
+#: The CDP functions with a user_id/anonymous_id pair (positions in CDP_PARAMS).
+CDP_IDENTITY_FUNCTIONS = ("track", "identify", "page", "screen")
+#: `analytics.track(*args, **kwargs)` proxies to `Client.track`, which has no **kwargs.
+CDP_TRACK_CALLABLE = "Client.track"
+CDP_PROPERTIES_PARAM = "properties"

@@ -6,6 +6,7 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.resolve import CONSTRUCT, METHOD, Literal
+from cio_lint.rules import _cdp
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 
@@ -52,6 +53,9 @@ class EmptyIdentifier(Rule):
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', id=None)\n"),
         # a look-alike: Segment's analytics
         Valid("import analytics\nanalytics.identify('', {})\n"),
+        # customerio.analytics: an anonymous id is enough; "  " passes its check
+        Valid("from customerio import analytics\nanalytics.track('', 'Viewed', anonymous_id=visitor)\n"),
+        Valid("from customerio import analytics\nanalytics.page(user.id, None, 'Pricing')\n"),
         # a name bound more than once cannot be judged
         Valid("""
             from customerio import CustomerIO
@@ -81,9 +85,15 @@ class EmptyIdentifier(Rule):
         # 1.2-1.4 required the anonymous id
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track_anonymous('', 'ev')\n",
                 sdk_version="==1.3"),
+        # customerio.analytics asserts a user_id or an anonymous_id
+        Invalid("from customerio import analytics\nanalytics.track('', 'Signed Up')\n"),
+        Invalid("from customerio import analytics\nanalytics.identify(user_id=None, traits={'plan': 'pro'})\n"),
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
+        cdp = _cdp.blank_identity(self.resolver, node)  # customerio.analytics (issue 18)
+        if cdp is not None:
+            self.report(*cdp)
         call = self.resolver.sdk_call(node)
         if call is None or call.shape is None:
             return

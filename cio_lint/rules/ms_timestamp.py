@@ -6,6 +6,7 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from cio_lint import sdk
+from cio_lint.rules import _cdp
 from cio_lint.rules._positions import callee as _callee
 from cio_lint.rules._positions import time_positions
 from cio_lint.rules.base import Invalid, Rule, Valid
@@ -66,6 +67,8 @@ class MsTimestamp(Rule):
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', phone=4915112345678)\n"),
         # Mixpanel's track takes milliseconds happily: not ours
         Valid("import time, mixpanel\nmixpanel.Mixpanel('t').track('u', 'ev', {'time': time.time() * 1000})\n"),
+        Valid("from datetime import datetime, timezone\nfrom customerio import analytics\n"
+              "analytics.track('u', 'Signed Up', timestamp=datetime.now(timezone.utc))\n"),
     ]
     INVALID = [
         Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', created_at=int(time.time() * 1000))\n"),
@@ -78,12 +81,18 @@ class MsTimestamp(Rule):
             cio.track('u', 'paid', data={"paid_at": now_ms})
             """, line=5),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').backfill('u', 'ev', 1700000000000)\n"),
+        # customerio.analytics asserts a datetime: any epoch number fails
+        Invalid("import time\nfrom customerio import analytics\n"
+                "analytics.track('u', 'Signed Up', timestamp=int(time.time()))\n"),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', last_seen_at=1700000000000)\n"),
         Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='x', at=time.time()*1e3)\n",
                 sdk_version="==2.4"),
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
+        cdp = _cdp.epoch_timestamp(self.resolver, node)  # customerio.analytics wants a datetime (issue 18)
+        if cdp is not None:
+            self.report(*cdp)
         for position in time_positions(self.resolver, node):
             self._check(position.value, position.key,
                         literal_ok=position.is_parameter or bool(_TIME_NAME.search(position.key)))

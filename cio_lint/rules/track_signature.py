@@ -7,6 +7,7 @@ import libcst as cst
 from cio_lint import sdk
 from cio_lint.finding import SAFE, UNSAFE, Fix
 from cio_lint.resolve import METHOD
+from cio_lint.rules import _cdp
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 _THREE = "3.0.0"
@@ -62,6 +63,8 @@ class TrackSignature(Rule):
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='pro')\n", sdk_version="==2.4"),
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', timestamp=1700000000)\n"),
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', plan='pro')\n"),  # identify keeps **kwargs
+        Valid("from customerio import analytics\nanalytics.track('u', 'Signed Up', {'plan': 'pro'})\n"),
+        Valid("import analytics\nanalytics.track('u', 'Signed Up', plan='pro')\n"),  # Segment: not ours
     ]
     INVALID = [
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='pro', seats=3)\n",
@@ -75,9 +78,18 @@ class TrackSignature(Rule):
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', id=7, total=3)\n",
                 sdk_version=">=2.4",
                 fixed="from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={\"id\": 7, \"total\": 3})\n"),
+        # customerio.analytics.track takes properties={...}, not keywords
+        Invalid("from customerio import analytics\nanalytics.track('u', 'Signed Up', plan='pro')\n",
+                fixed="from customerio import analytics\n"
+                      "analytics.track('u', 'Signed Up', properties={\"plan\": 'pro'})\n"),
     ]  # fmt: skip
 
     def visit_Call(self, node: cst.Call) -> None:
+        cdp = _cdp.keyword_properties(self.resolver, node)  # customerio.analytics.track (issue 18)
+        if cdp is not None:
+            where, names, fixable, message = cdp
+            fixed = _with_data(node, names, sdk.CDP_PROPERTIES_PARAM) if fixable else None
+            self.report(where, message, self.fix(self.replace(node, fixed)) if fixed else None)
         call = self.resolver.sdk_call(node)
         if call is None or call.kind != METHOD or call.method is None or call.shape is None:
             return
@@ -143,15 +155,15 @@ class TrackSignature(Rule):
             )
 
 
-def _with_data(node: cst.Call, names: List[str]) -> str:
-    """The call's code with the keyword attributes `names` moved into data={...}."""
+def _with_data(node: cst.Call, names: List[str], key: str = "data") -> str:
+    """The call's code with the keyword attributes `names` moved into data={...} (or `key`)."""
     keep = [a for a in node.args if a.keyword is None or a.keyword.value not in names]
     moved = [a for a in node.args if a.keyword is not None and a.keyword.value in names]
     elements = [
         cst.DictElement(cst.SimpleString(f'"{a.keyword.value}"'), a.value.deep_clone()) for a in moved
     ]
     no_space = cst.SimpleWhitespace("")
-    data = cst.Arg(keyword=cst.Name("data"), value=cst.Dict(elements),
+    data = cst.Arg(keyword=cst.Name(key), value=cst.Dict(elements),
                    equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space))
     args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in keep] + [data]
     return cst.Module([]).code_for_node(node.with_changes(args=args))
