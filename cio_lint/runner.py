@@ -23,7 +23,7 @@ from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, path_glob
 from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
-from cio_lint.fix import decode_source, fix_text, wanted, write_atomically
+from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_fixed
 from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
 from cio_lint.text import split_lines
@@ -135,9 +135,10 @@ def run(options: CheckOptions, source: SettingsSource) -> Outcome:
     """Check (and with --fix / --diff, fix) every target of `options`."""
     outcome = _check_all(options.targets(), source, options.stdin_filename, options.force_exclude, options.jobs)
     if options.fix or options.diff:
-        outcome.results, outcome.fixed, outcome.diffs = apply_fixes(
+        outcome.results, outcome.fixed, outcome.diffs, errors = apply_fixes(
             outcome.results, source, options.unsafe_fixes, write=not options.diff
         )
+        outcome.errors.extend(errors)
     return outcome
 
 
@@ -504,10 +505,12 @@ def _fix_one(result: Checked, settings: Settings, unsafe: bool) -> Tuple[Checked
 
 
 def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, write: bool):
-    """Fix every result; write changed files (write=True) or collect their diffs."""
+    """Fix every result; write changed files (write=True) or collect their diffs. A file that
+    cannot be written is reported (the 4th value) with its findings, and the rest are fixed."""
     total = 0
     updated: List[Checked] = []
     diffs: List[str] = []
+    errors: List[str] = []
     for result in results:
         settings = source.for_path(result.config_path or Path.cwd())
         new, applied = _fix_one(result, settings, unsafe)
@@ -523,9 +526,15 @@ def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, wr
             updated.append(result)
             continue
         if result.path is not None:
-            write_atomically(result.path, new.data)
+            try:
+                write_fixed(result.path, result.data, new.data)
+            except NotWritten as exc:  # report it, keep its findings, fix the rest
+                errors.append(f"{result.shown}: not fixed: {exc}")
+                total -= applied
+                updated.append(result)
+                continue
         updated.append(new)
-    return updated, total, diffs
+    return updated, total, diffs, errors
 
 
 def unified_diff(shown: str, before: str, after: str) -> str:
