@@ -734,6 +734,14 @@ def blank_id_raises(text: str) -> Raises:
     return Raises(CUSTOMERIO_EXCEPTION, text)
 
 
+#: A whitespace-only id passes the blank check (every release) and is sent, URL-encoded:
+#: `identify(id="   ")` -> `PUT /api/v1/customers/%20%20%20`.
+#: Grounded: tests/grounding/test_identity.py::test_whitespace_identifier_is_sent
+WHITESPACE_ID_SENT = "sends it as it is"
+#: Request objects (SendEmailRequest...) validate nothing: `identifiers={"id": ""}` is sent.
+#: Grounded: test_identity.py::test_request_object_blank_identifier_is_sent_unchanged
+SENT_UNCHECKED = "sent unchecked"
+
 #: `region=` that is not a `Region`, at construction (1.1+).
 #: Grounded: tests/grounding/test_region.py::test_region_not_a_region_object_raises_at_construction
 REGION_RAISES = Raises(CUSTOMERIO_EXCEPTION, REGION_ERROR)
@@ -744,7 +752,7 @@ REGION_RAISES = Raises(CUSTOMERIO_EXCEPTION, REGION_ERROR)
 TRANSPORT_RAISES = Raises(CUSTOMERIO_EXCEPTION, "Failed to receive valid response after", prefix=True)
 #: What a handler for a requests/urllib3/builtin transport error misses: the SDK raises
 #: TRANSPORT_RAISES instead, in every release (3.x chains the original as `__cause__`).
-TRANSPORT_EFFECT = "wrapped in CustomerIOException"
+TRANSPORT_EFFECT = f"wrapped in {TRANSPORT_RAISES.name}"
 
 #: Python's own binding errors, as CPython 3.11 words them for the SDK's methods.
 #: Grounded: test_sdk_api.py (track keywords on 3.x, positional data on 2.x, request fields)

@@ -22,9 +22,12 @@ class EmptyIdentifier(Rule):
     ## Why is this bad?
     From release 1.0 on, an empty or `None` id makes the SDK raise
     `CustomerIOException("customer_id cannot be blank in track")` before anything is sent, so
-    the event or update is lost. A whitespace-only id passes that check and creates or
-    updates a person whose id is blank spaces. Request objects are not checked at all: the
-    blank identifier goes to the API, which cannot match it to a person.
+    the event or update is lost (`sdk.blank_id_raises`; observed: `tests/grounding/
+    test_identity.py::test_blank_identifier_raises_before_any_request`). A whitespace-only id
+    passes that check and creates or updates a person whose id is blank spaces
+    (`sdk.WHITESPACE_ID_SENT`, `test_whitespace_identifier_is_sent`). Request objects are not
+    checked at all: the blank identifier goes to the API (`sdk.SENT_UNCHECKED`,
+    `test_request_object_blank_identifier_is_sent_unchanged`).
 
     ## Example
     ```python
@@ -121,19 +124,14 @@ class EmptyIdentifier(Rule):
     def _message(self, literal: Literal, param: str, method: Optional[sdk.Method]) -> str:
         shown = "None" if literal.value is None else repr(literal.value)
         if method is None:
-            return (f"{param} is {shown}: the SDK sends request objects unchecked, so the API "
-                    f"gets a blank identifier it cannot match to a person; pass a real id")
+            return f"{param} is {shown}: request objects are {sdk.SENT_UNCHECKED}, so the API gets a blank id; pass a real id"
         if isinstance(literal.value, str) and literal.value.strip() == "" and literal.value:
-            return (f"{param} is whitespace only ({shown}): the SDK only rejects empty ids, so "
-                    f"{method.name}() writes to a person whose id is blank spaces; strip the "
-                    f"value and skip the call when nothing is left")
+            return (f"{param} is whitespace only: {method.name}() {sdk.WHITESPACE_ID_SENT} (only empty ids "
+                    f"raise); strip it, skip the call if empty")
         error = method.blank_errors.get(param)
         if error and self.context.sdk_version.newest >= sdk.parse_release(sdk.BLANK_CHECK_SINCE):
-            return (f"{param} is {shown}: {method.name}() raises CustomerIOException"
-                    f"(\"{error}\") and nothing is sent; pass the person's real id, or skip "
-                    f"the call when there is none")
-        return (f"{param} is {shown}: {method.name}() sends it as it is, to no real person; "
-                f"pass the person's real id, or skip the call when there is none")
+            return f"{param} is {shown}: {method.name}() raises {sdk.blank_id_raises(error).says()}; pass a real id"
+        return f"{param} is {shown}: {method.name}() {sdk.WHITESPACE_ID_SENT}, to no real person; pass a real id"
 
 
 def _is_blank(literal: Literal) -> bool:

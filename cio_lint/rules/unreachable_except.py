@@ -194,9 +194,13 @@ class UnreachableExcept(Rule):
             names = [shown for shown, _ in caught]
             self.report(
                 handler.type,
-                f"except {', '.join(names)} never runs here: the SDK catches every transport "
-                f"error inside its calls and raises CustomerIOException instead (all releases), "
-                f"so the failure escapes this handler; catch customerio.CustomerIOException",
+                f"except {_shown(names)} never runs: the SDK's errors arrive {sdk.TRANSPORT_EFFECT}; "
+                f"catch that",
+                help=(f"Every release catches any exception inside its HTTP call (a refused connection, a "
+                      f"timeout, a bad URL) and raises {sdk.TRANSPORT_RAISES.says()} instead (observed: "
+                      f"tests/grounding/test_sdk_api.py::test_except_connection_error_never_fires, "
+                      f"test_except_timeout_never_fires), so the failure escapes this handler. Catch "
+                      f"customerio.CustomerIOException (3.x chains the original as __cause__)."),
             )
 
     def _caught(self, handler: cst.ExceptHandler) -> List[Tuple[str, Optional[str]]]:
@@ -231,3 +235,10 @@ def _calls(node: cst.CSTNode) -> Iterator[cst.Call]:
         if isinstance(child, cst.Call):
             yield child
         yield from _calls(child)
+
+
+def _shown(names: List[str]) -> str:
+    """The caught names as a message shows them: in full while short (the finding's range
+    shows them all anyway)."""
+    joined = ", ".join(names)
+    return joined if len(joined) <= 40 else f"{names[0].rsplit('.', 1)[-1]}, ..."
