@@ -178,7 +178,7 @@ def test_splatted_dict_keys_are_track_keywords_on_3x():
             cio.track(uid, "signed_up", **data)
         """
     [finding] = [f for f in _findings(code) if f.code == "CIO601"]
-    assert finding.line == 7 and "keyword plan, source raises TypeError" in finding.message
+    assert finding.line == 7 and "plan= raises TypeError" in finding.message and "plan, source" in finding.help
     assert finding.fix is None  # the keywords are not written at the call
     assert _lines(code, "CIO601", sdk_version="==2.4") == []  # 2.x takes **data
 

@@ -102,7 +102,9 @@ class TrackSignature(Rule):
             self._check_three(node, call, version)
 
     def _check_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
-        names = list(call.args.extra_keywords)
+        # keywords written at the call, then those of a `**mapping` whose keys the code shows
+        splat = call.args.splat_extra(call.shape.params)
+        names = list(call.args.extra_keywords) + [k for k in splat if k not in call.args.extra_keywords]
         # id=/timestamp= beside keyword attributes: the call is in 2.x's shape, where they were
         # attributes; on 3.x they are the event's own id and time (sdk.TRACK_EVENT_FIELDS)
         fields = [k for k in sdk.TRACK_EVENT_FIELDS
@@ -115,8 +117,9 @@ class TrackSignature(Rule):
             fix = Fix(applicability, (edit,))
         raises = sdk.UNEXPECTED_KEYWORD.format(callable=f"CustomerIO.{call.method.name}", keyword=names[0])
         moved = ", ".join(f"{k}=" for k in fields)
+        first = call.args.extra_keywords.get(names[0]) or splat[names[0]].arg
         self.report(
-            call.args.extra_keywords[names[0]].value,
+            first.value,
             f"{names[0]}= raises {raises.says()} in 3.x; use data={{...}}",
             fix,
             help=(f"{call.method.name}() has no **attributes from customerio {sdk.TRACK_EVENT_FIELDS_SINCE} "
@@ -131,8 +134,9 @@ class TrackSignature(Rule):
     def _check_before_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
         if version.may_run(since=_THREE):
             return  # only a project pinned below 3 gets the 2.x reading
+        splat = call.args.splat_extra(call.shape.params)
         for word in ("data", "timestamp"):
-            arg = call.args.extra_keywords.get(word)
+            arg = call.args.extra_keywords.get(word) or (splat[word].arg if word in splat else None)
             if arg is not None:
                 self.report(
                     arg.value,
