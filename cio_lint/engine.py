@@ -7,7 +7,7 @@ Speed (README "Performance"): most files never touch Customer.io, so the prefilt
 bytes before anything is parsed, and this module imports LibCST and the rules only when a
 file passes it; a run over a tree without Customer.io never imports LibCST at all. A file that
 passes is parsed once; its metadata is computed once and only as far as a rule asks, and every
-rule runs in one traversal (both in cio_lint/metadata.py).
+rule runs in one traversal (both in cio_lint/_libcst.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from cio_lint import codes, parsing
 from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from cio_lint.config import Settings, path_glob
 from cio_lint.finding import Finding
-from cio_lint.metadata import FastVisits, run_visitors
+from cio_lint._libcst import FastVisits, run_visitors
 from cio_lint.parsing import FileTimeout, ParseFailure, nesting_problem  # noqa: F401 (re-exported)
 from cio_lint.project import Project, project_for
 

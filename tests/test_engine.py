@@ -25,7 +25,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from cio_lint import engine, metadata
+from cio_lint import _libcst, engine
 from cio_lint import rules as rule_registry
 from cio_lint.config import Settings
 from cio_lint.project import ModuleIndex, Project
@@ -126,7 +126,7 @@ IDS = [name for name, _ in PARSED]
 @pytest.mark.parametrize("module", [m for _, m in PARSED], ids=IDS)
 def test_parent_map_is_libcsts(module):
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
-    ours = metadata.parent_map(module)
+    ours = _libcst.parent_map(module)
     assert len(ours) == len(expected)
     assert all(ours[node] is parent for node, parent in expected.items())
 
@@ -134,7 +134,7 @@ def test_parent_map_is_libcsts(module):
 @pytest.mark.parametrize("module", [m for _, m in PARSED], ids=IDS)
 def test_expression_contexts_are_libcsts(module):
     expected = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider))
-    ours = metadata.expression_contexts(module)
+    ours = _libcst.expression_contexts(module)
     assert ours == expected
 
 
@@ -149,7 +149,7 @@ def test_scopes_from_our_expression_contexts_are_libcsts():
 
     module = cst.parse_module(KITCHEN_SINK)
     primed = MetadataWrapper(module, unsafe_skip_copy=True)
-    metadata.prime_resolver_metadata(primed)
+    _libcst.prime_resolver_metadata(primed)
     assert assignments(primed) == assignments(MetadataWrapper(module, unsafe_skip_copy=True))
 
 
@@ -157,7 +157,7 @@ def test_scopes_from_our_expression_contexts_are_libcsts():
 def test_qualified_names_on_demand_are_libcsts(module):
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     expected = wrapper.resolve(QualifiedNameProvider)
-    ours = metadata.QualifiedNames(wrapper.resolve(ScopeProvider), metadata.parent_map(module), module)
+    ours = _libcst.QualifiedNames(wrapper.resolve(ScopeProvider), _libcst.parent_map(module), module)
     assert set(ours) == set(expected)
     assert len(ours) == len(expected)
     for node, names in expected.items():
@@ -224,7 +224,7 @@ def test_one_traversal_calls_what_visit_batched_calls_in_the_same_order(module, 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     theirs, ours = [], []
     wrapper.visit_batched([recorder(theirs), recorder(theirs)])
-    metadata.run_visitors(wrapper, [recorder(ours), recorder(ours)])
+    _libcst.run_visitors(wrapper, [recorder(ours), recorder(ours)])
     assert ours == theirs
     assert ours or not module.body
 
@@ -234,7 +234,7 @@ def test_visitor_discovery_finds_what_libcst_finds(rule):
     context = FileContext("x.py", MetadataWrapper(cst.parse_module("pass\n")), Settings(),
                                  Project(None), "")  # fmt: skip
     visitor = rule(context)
-    assert set(metadata._visitor_methods(visitor)) == set(visitor.get_visitors())
+    assert set(_libcst._visitor_methods(visitor)) == set(visitor.get_visitors())
 
 
 def test_parse_error_code_is_the_registrys():
@@ -339,15 +339,15 @@ class EveryCall(cst.CSTVisitor):
 def test_fast_visit_calls_every_hook_libcsts_visit_calls(module):
     theirs, ours = EveryCall(), EveryCall()
     module.visit(theirs)
-    with metadata.FastVisits():
+    with _libcst.FastVisits():
         module.visit(ours)
     assert ours.events == theirs.events
-    assert cst.CSTNode.visit is not metadata.fast_visit  # restored
+    assert _libcst._FAST.get() is False  # LibCST's own visit again after the block
 
 
 @pytest.mark.parametrize("module", [m for _, m in PARSED], ids=IDS)
 def test_scopes_computed_with_fast_visits_are_libcsts(module):
-    in_tree = {id(node) for node in metadata.parent_map(module)} | {id(module)}
+    in_tree = {id(node) for node in _libcst.parent_map(module)} | {id(module)}
 
     def key(node):  # nodes parsed from string annotations are new objects on every run
         return id(node) if id(node) in in_tree else type(node).__name__
@@ -362,11 +362,11 @@ def test_scopes_computed_with_fast_visits_are_libcsts(module):
 
     plain = describe(MetadataWrapper(module, unsafe_skip_copy=True))
     primed = MetadataWrapper(module, unsafe_skip_copy=True)
-    metadata.prime_resolver_metadata(primed)
+    _libcst.prime_resolver_metadata(primed)
     assert describe(primed) == plain
 
 
 @pytest.mark.parametrize("module", [m for _, m in PARSED], ids=IDS)
 def test_positions_are_libcsts(module):
     expected = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
-    assert dict(metadata.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == expected
+    assert dict(_libcst.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from cio_lint import metadata
+from cio_lint import _libcst
 from cio_lint.resolve import resolver as resolve
 from tests.helpers import lint
 
@@ -50,13 +50,13 @@ def test_each_functions_returns_are_found_once_per_file(monkeypatch, calls):
 
 
 def node_count(source: str) -> int:
-    return len(metadata.parent_map(cst.parse_module(source))) + 1
+    return len(_libcst.parent_map(cst.parse_module(source))) + 1
 
 
 def test_tree_visits_grow_with_the_file_not_with_its_calls(monkeypatch):
     """Every LibCST-visitor walk (scope analysis, the resolver's searches) goes through
     fast_visit under the engine: visits per node must not grow with the number of calls."""
-    visits = count_calls(monkeypatch, metadata, "fast_visit")
+    visits = count_calls(monkeypatch, _libcst, "fast_visit")
     per_node = []
     for calls in (20, 400):
         visits.clear()

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
-from libcst._metadata_dependent import LazyValue
 from libcst.metadata import (
     Assignment,
     ImportAssignment,
@@ -36,6 +35,7 @@ from libcst.metadata import (
 )
 
 from cio_lint import sdk
+from cio_lint._libcst import lazy_value
 from cio_lint.project import summary
 from cio_lint.resolve.containers import item_value
 from cio_lint.resolve.values import SplatKey, splat_keys
@@ -176,9 +176,7 @@ class Resolver:
         return self._scopes.get(node)
 
     def qualified_names(self, node: cst.CSTNode) -> Set[str]:
-        names = self._qualnames.get(node)
-        if isinstance(names, LazyValue):
-            names = names()
+        names = lazy_value(self._qualnames.get(node))
         return {q.name for q in names or () if q.source is QualifiedNameSource.IMPORT}
 
     def sdk_names(self, node: cst.CSTNode) -> Set[str]:

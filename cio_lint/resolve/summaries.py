@@ -263,7 +263,7 @@ def summarise(module_node: "cst.Module", index, module: str) -> ModuleSummary:
     about (`index` answers for other project modules, with DEFERRED values)."""
     from libcst.metadata import MetadataWrapper, ScopeProvider
 
-    from cio_lint.metadata import FastVisits, prime_resolver_metadata
+    from cio_lint._libcst import FastVisits, prime_resolver_metadata
     from cio_lint.resolve.resolver import Resolver
 
     wrapper = MetadataWrapper(module_node, unsafe_skip_copy=True)

@@ -12,7 +12,7 @@ import libcst as cst
 
 from cio_lint.config import Settings
 from cio_lint.finding import Edit, Finding, Fix
-from cio_lint.metadata import positions, prime_resolver_metadata
+from cio_lint._libcst import positions, prime_resolver_metadata
 from cio_lint.project import Project
 
 if TYPE_CHECKING:

@@ -1,5 +1,7 @@
-"""The engine's later speed work (README "Performance") must not change what it computes:
-each shortcut here is held to LibCST's own answer, like tests/test_engine.py does."""
+"""cio_lint/_libcst.py computes what LibCST computes: each shortcut held to LibCST's own answer
+(with tests/test_engine.py), and each fallback to LibCST's public API forced and compared.
+
+These are the tests tests/test_libcst_newest.py runs against the newest LibCST release."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ import textwrap
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 
-from cio_lint import metadata
+from cio_lint import _libcst
 from tests.conftest import REPO
 from tests.test_engine import IDS, PARSED
 
@@ -50,7 +52,7 @@ class FieldHooks(cst.CSTVisitor):
 def test_fast_visit_calls_the_field_hooks_libcsts_visit_calls(module):
     theirs, ours = FieldHooks(), FieldHooks()
     module.visit(theirs)
-    with metadata.FastVisits():
+    with _libcst.FastVisits():
         module.visit(ours)
     assert ours.events == theirs.events
     if module is PARSED[0][1]:  # the kitchen sink has one of each
@@ -60,7 +62,7 @@ def test_fast_visit_calls_the_field_hooks_libcsts_visit_calls(module):
 @pytest.mark.parametrize("module", [m for _, m in PARSED], ids=IDS)
 def test_scope_map_is_what_the_wrapper_resolves(module):
     """The scope analysis run without LibCST's batched pass: the same scope for every node."""
-    in_tree = {id(node) for node in metadata.parent_map(module)} | {id(module)}
+    in_tree = {id(node) for node in _libcst.parent_map(module)} | {id(module)}
 
     def shape(scopes):  # nodes parsed from string annotations are new objects on every run
         numbering = {}
@@ -68,7 +70,7 @@ def test_scope_map_is_what_the_wrapper_resolves(module):
                        numbering.setdefault(id(scope), len(numbering))) for node, scope in scopes.items())  # fmt: skip
 
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    ours = metadata.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    ours = _libcst.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert shape(ours) == shape(theirs)
 
 
@@ -119,9 +121,9 @@ def links(scopes, in_tree, references_first: bool):
 @pytest.mark.parametrize("module", [cst.parse_module(SHADOWING)] + [m for _, m in PARSED],
                          ids=["shadowing"] + IDS)  # fmt: skip
 def test_lazily_linked_accesses_and_assignments_are_libcsts(module, references_first):
-    in_tree = {id(node) for node in metadata.parent_map(module)} | {id(module)}
+    in_tree = {id(node) for node in _libcst.parent_map(module)} | {id(module)}
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    ours = metadata.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    ours = _libcst.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert links(ours, in_tree, references_first) == links(theirs, in_tree, references_first)
 
 
@@ -137,7 +139,7 @@ def test_a_builtin_first_reached_through_a_referent_has_libcsts_references():
         return [type(x.node).__name__ for x in builtin.references]
 
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    ours = metadata.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
+    ours = _libcst.scope_map(MetadataWrapper(module, unsafe_skip_copy=True))
     assert builtin_references(ours) == builtin_references(theirs) == ["Name"]
 
 
@@ -151,7 +153,7 @@ def test_positions_from_token_ranges_are_libcsts(source):
     """Line ends of every kind, in tokens and inside strings, and a file without a final one."""
     module = cst.parse_module(source)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    assert dict(metadata.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == dict(expected)
+    assert dict(_libcst.positions(MetadataWrapper(module, unsafe_skip_copy=True))) == dict(expected)
 
 
 def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
@@ -159,7 +161,7 @@ def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
     on nodes that keep LibCST's own visit (ImportFrom, f-string parts)."""
     code = textwrap.dedent("""
         import libcst as cst
-        from cio_lint import metadata
+        from cio_lint import _libcst
 
         class Count(cst.CSTVisitor):
             def __init__(self):
@@ -172,7 +174,7 @@ def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
 
         module = cst.parse_module("from a import (b, c)\\nx = f'{y!r:>{w}}'\\n")
         ours, theirs = Count(), Count()
-        metadata.fast_visit(module, ours)
+        _libcst.fast_visit(module, ours)
         module.visit(theirs)
         assert ours.seen == theirs.seen, (ours.seen, theirs.seen)
     """)
@@ -182,26 +184,77 @@ def test_fast_visit_outside_the_engine_visits_what_libcsts_visit_does():
 
 def _fixture_findings():
     from cio_lint.config import Settings
-    from cio_lint.engine import lint_file
+    from cio_lint.engine import lint_bytes
+    from cio_lint.project import project_for
     from tests.conftest import FIXTURES
 
     settings = Settings(region="eu")
-    return sorted(f for path in sorted(FIXTURES.rglob("*.py")) for f in lint_file(path, settings))
+    found = []
+    for path in sorted(FIXTURES.rglob("*.py")):
+        project = project_for(path, settings)
+        found += lint_bytes(path.read_bytes(), str(path), settings, project, module_name=project.module_name(path))
+    return sorted(found)
 
 
-def test_with_libcsts_own_providers_the_findings_are_the_same(monkeypatch):
-    """The shortcuts read LibCST internals and fall back to LibCST's providers when those
-    change: forced onto the fallbacks, every fixture gives the same findings."""
+def test_every_internal_is_available_on_the_pinned_libcst():
+    """The shortcuts are in use on the LibCST this project pins (else they would be dead code)."""
+    assert all(_libcst.available(name) for name in _libcst.INTERNALS)
+
+
+@pytest.mark.parametrize("disabled", [*_libcst.INTERNALS, "all"])
+def test_with_an_internal_missing_the_public_fallback_gives_the_same_findings(monkeypatch, disabled):
+    """Each LibCST internal has a fallback to LibCST's public API, taken when a release no
+    longer has it: forced onto it (one at a time, then all), every fixture gives the same
+    findings, and the fallback did run."""
     ours = _fixture_findings()
     assert len(ours) > 10
-    monkeypatch.setattr(metadata, "_SCOPE_VISITOR", [None])  # "internals not as expected"
-
-    def changed_internals():
-        raise AttributeError("CodegenState changed")
-
-    monkeypatch.setattr(metadata, "_token_state_class", changed_internals)
+    monkeypatch.setattr(_libcst, "DISABLED", set(_libcst.INTERNALS) if disabled == "all" else {disabled})
     resolved = []
     original = MetadataWrapper.resolve
     monkeypatch.setattr(MetadataWrapper, "resolve", lambda self, p: resolved.append(p) or original(self, p))
     assert _fixture_findings() == ours
-    assert ScopeProvider in resolved and PositionProvider in resolved  # the fallbacks did run
+    if disabled in ("scope_visitor", "all"):
+        assert ScopeProvider in resolved
+    if disabled in ("codegen_state", "all"):
+        assert PositionProvider in resolved
+    if disabled in ("visit_order", "all"):
+        assert ParentNodeProvider in resolved
+
+
+@pytest.mark.parametrize("module", [m for _, m in PARSED[:3]], ids=IDS[:3])
+def test_without_the_visit_order_the_maps_are_libcsts_own(monkeypatch, module):
+    expected = (_libcst.parent_map(module), _libcst.expression_contexts(module))
+    monkeypatch.setattr(_libcst, "DISABLED", {"visit_order"})
+    assert (_libcst.parent_map(module), _libcst.expression_contexts(module)) == expected
+
+
+def test_fast_visits_apply_only_in_their_own_thread():
+    """CSTNode.visit is wrapped once; the cheaper walk is taken only where FastVisits is active
+    (a ContextVar): another thread visiting meanwhile gets LibCST's own visit."""
+    import threading
+
+    module = PARSED[0][1]
+    calls = []
+    original = _libcst.fast_visit
+
+    def counting(node, visitor):
+        calls.append(threading.get_ident())
+        return original(node, visitor)
+
+    class Nothing(cst.CSTVisitor):
+        pass
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_libcst, "fast_visit", counting)
+        with _libcst.FastVisits():
+            with _libcst.FastVisits():  # nested: leaving the inner one keeps the outer
+                pass
+            worker = threading.Thread(target=lambda: module.visit(Nothing()))
+            worker.start()
+            worker.join()
+            assert calls == []  # the other thread took LibCST's visit
+            module.visit(Nothing())
+            assert calls and set(calls) == {threading.get_ident()}
+        calls.clear()
+        module.visit(Nothing())  # after the block: LibCST's visit again
+        assert calls == []

@@ -1,11 +1,21 @@
-"""LibCST's metadata and traversal, computed the cheaper way, for the engine.
+"""Every use of LibCST's internals, quarantined: its metadata and traversal, computed the
+cheaper way, for the engine and the resolver.
 
 Each function here answers what a LibCST provider or `CSTNode.visit` would (tests/test_engine.py
-and tests/test_engine_speed.py hold each to LibCST's own answer), without the costs that
-dominated a file's time: visitor passes that rebuild every node, providers that walk the whole
-tree for a few dozen questions, and scope analysis that links every read of a name to every
-assignment up front. Some of it reads LibCST internals; where those are missing it falls back
-to LibCST's own code.
+and tests/test_libcst_equivalence.py hold each to LibCST's own answer), without the costs that
+dominated a file's time (about 4x on SDK-heavy files): visitor passes that rebuild every node,
+providers that walk the whole tree for a few dozen questions, and scope analysis that links
+every read of a name to every assignment up front.
+
+The internals read are named in INTERNALS; each has a fallback to LibCST's public API, taken
+when a release no longer has what it relies on (and forced, one at a time, by the tests).
+No other module of cio_lint names a private LibCST name (tests/test_layers.py greps), and
+pyproject.toml pins libcst below its next minor release; a slow test runs the equivalence
+tests against the newest release.
+
+`CSTNode.visit` is wrapped once, and the wrapper takes the cheaper walk only inside
+`FastVisits()` in the current thread or task (a ContextVar): other code in the process,
+other threads and code after the block get LibCST's own `visit`.
 """
 
 from __future__ import annotations
@@ -13,11 +23,89 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set
 
 if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
+
+
+# ---------------------------------------------------------------------------------------------
+# The internals, and whether this LibCST has them
+
+#: name -> what is read. Each is probed once; when missing, the public fallback named in the
+#: functions below is used.
+INTERNALS = {
+    "visit_order": "each node class's `_visit_and_replace_children` code object: the order it "
+                   "visits its fields, and whether it visits them unconditionally "
+                   "(fallback: LibCST's own visit and its ParentNode/ExpressionContext providers)",
+    "codegen_state": "`libcst._nodes.internal.CodegenState` and `Module._codegen` "
+                     "(fallback: PositionProvider)",
+    "scope_visitor": "`libcst.metadata.scope_provider.ScopeVisitor` and the private fields of "
+                     "Access, BuiltinScope and assignments it links lazily; ScopeProvider._computed "
+                     "(fallback: ScopeProvider through the wrapper)",
+    "metadata_cache": "`MetadataWrapper._metadata`, where computed metadata is primed "
+                      "(fallback: the wrapper computes its providers itself)",
+}
+#: Internals treated as missing (tests force each fallback through this).
+DISABLED: Set[str] = set()
+_PROBED: Dict[str, bool] = {}
+
+
+def available(name: str) -> bool:
+    """Does this LibCST have the internal `name` (a key of INTERNALS), as this module expects?"""
+    if name in DISABLED:
+        return False
+    known = _PROBED.get(name)
+    if known is None:
+        try:
+            known = bool(_PROBES[name]())
+        except Exception:  # any surprise in a probe means "not as expected"
+            known = False
+        _PROBED[name] = known
+    return known
+
+
+def _probe_visit_order() -> bool:
+    import libcst as cst
+
+    code = cst.Call._visit_and_replace_children.__code__
+    return {"func", "args"} <= set(code.co_consts) and callable(cst.Module._visit_and_replace_children)
+
+
+def _probe_codegen_state() -> bool:
+    import libcst as cst
+    from libcst._nodes.internal import CodegenState
+
+    return isinstance(CodegenState, type) and callable(cst.Module._codegen)
+
+
+def _probe_scope_visitor() -> bool:
+    from libcst.metadata import ScopeProvider
+
+    return _make_scope_visitor() is not None and isinstance(getattr(ScopeProvider(), "_computed", None), dict)
+
+
+def _probe_metadata_cache() -> bool:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    return isinstance(getattr(MetadataWrapper(cst.parse_module(""), unsafe_skip_copy=True), "_metadata", None), dict)
+
+
+_PROBES: Dict[str, Callable[[], bool]] = {
+    "visit_order": _probe_visit_order,
+    "codegen_state": _probe_codegen_state,
+    "scope_visitor": _probe_scope_visitor,
+    "metadata_cache": _probe_metadata_cache,
+}
+
+
+def lazy_value(value):
+    """A metadata value as stored by LibCST's providers: some store a callable computing it on
+    first use (QualifiedNameProvider); call it. (LibCST's class for those is private.)"""
+    return value() if callable(value) else value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,6 +139,10 @@ def parent_map(module: "cst.Module") -> Dict["cst.CSTNode", "cst.CSTNode"]:
     """Every node's parent (the Module has none): what LibCST's ParentNodeProvider computes,
     by a plain iterative walk over the nodes' fields instead of a visitor pass that rebuilds
     each node's children (about 15x faster; tests/test_engine.py keeps them equal)."""
+    if not available("visit_order"):
+        from libcst.metadata import MetadataWrapper, ParentNodeProvider
+
+        return dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider))
     parents: Dict[cst.CSTNode, cst.CSTNode] = {}
     stack = [module]
     pop, push, kinds = stack.pop, stack.append, _KINDS
@@ -75,7 +167,10 @@ def expression_contexts(module: "cst.Module") -> Dict["cst.CSTNode", object]:
     attributes, subscripts, tuples, lists and starred elements), by an iterative walk that
     follows its visitor rule for rule instead of a visitor pass (tests keep them equal)."""
     import libcst as cst
-    from libcst.metadata import ExpressionContext
+    from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
+
+    if not available("visit_order"):
+        return dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider))
 
     load, store, delete = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
     contexts: Dict[cst.CSTNode, object] = {}
@@ -205,7 +300,8 @@ def fast_visit(node, visitor) -> None:
     Children are visited by recursing here directly, and CSTVisitor's own lookups of a
     `visit_<Node>` (and the like) are made once per visitor and node class (`_plan`)."""
     kind = type(node)
-    if not _straight(kind):  # LibCST's own visit (its children come back here when patched)
+    if not available("visit_order") or not _straight(kind):
+        # LibCST's own visit (inside FastVisits, its children come back here)
         return (_ORIGINAL_VISIT[0] if _ORIGINAL_VISIT else kind.visit)(node, visitor)
     visit, leave, hooked, fields = _PLANS.get((type(visitor), kind)) or _plan(type(visitor), kind)
     if visit(visitor, node):
@@ -282,36 +378,52 @@ def _straight(cls: type) -> bool:
     return known
 
 
+_FAST: ContextVar[bool] = ContextVar("cio_lint_fast_visits", default=False)
+
+
+def _install_visit() -> None:
+    """Wrap `CSTNode.visit`, once per process: the wrapper is LibCST's own visit unless
+    FastVisits is active in the calling context and the visitor is read-only."""
+    if _ORIGINAL_VISIT:
+        return
+    import libcst as cst
+
+    original = cst.CSTNode.visit
+    visitor_type, transformer_type = cst.CSTVisitor, cst.CSTTransformer
+
+    def visit(node, visitor):
+        if _FAST.get() and isinstance(visitor, visitor_type) and not isinstance(visitor, transformer_type):
+            return fast_visit(node, visitor)
+        return original(node, visitor)
+
+    visit.__wrapped__ = original  # type: ignore[attr-defined]
+    visit.__doc__ = original.__doc__
+    _ORIGINAL_VISIT.append(original)
+    cst.CSTNode.visit = visit  # type: ignore[method-assign]
+
+
 class FastVisits:
-    """While active, `CSTNode.visit` with a read-only visitor takes `fast_visit`: LibCST's
-    metadata providers (scope analysis) walk the tree through `visit` from inside their own
-    visitor methods, so this is the only way to give them the cheaper walk."""
+    """While active in this thread or task, `CSTNode.visit` with a read-only visitor takes
+    `fast_visit`: LibCST's metadata providers (scope analysis) walk the tree through `visit`
+    from inside their own visitor methods, so this is the only way to give them the cheaper
+    walk. Nested and concurrent uses are independent (a ContextVar, reset on exit)."""
 
     def __enter__(self):
-        import libcst as cst
-
-        self._node = cst.CSTNode
-        self._original = original = cst.CSTNode.visit
-        if not _ORIGINAL_VISIT:
-            _ORIGINAL_VISIT.append(original)
-        visitor_type, transformer_type = cst.CSTVisitor, cst.CSTTransformer
-
-        def visit(node, visitor):
-            if isinstance(visitor, visitor_type) and not isinstance(visitor, transformer_type):
-                return fast_visit(node, visitor)
-            return original(node, visitor)
-
-        self._node.visit = visit
+        if available("visit_order"):
+            _install_visit()
+        self._token = _FAST.set(True)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._node.visit = self._original
+        _FAST.reset(self._token)
 
 
 _TOKEN_STATE: list = []
 
 
 def _token_state_class():
+    if not available("codegen_state"):
+        raise ImportError("LibCST's CodegenState is not as expected")
     if not _TOKEN_STATE:
         from libcst._nodes.internal import CodegenState
 
@@ -385,7 +497,7 @@ class _Positions(Mapping):
         return where
 
     def __getitem__(self, node):
-        from libcst._position import CodePosition, CodeRange
+        from libcst.metadata import CodePosition, CodeRange
 
         start, end = self._ranges[node]
         if self._at is None:
@@ -423,7 +535,7 @@ def scope_map(wrapper: "MetadataWrapper") -> Mapping:
     from libcst.metadata import ScopeProvider
 
     provider = ScopeProvider()
-    visitor_type = _scope_visitor()
+    visitor_type = _scope_visitor() if available("scope_visitor") else None
     if visitor_type is None or not isinstance(getattr(provider, "_computed", None), dict):
         return wrapper.resolve(ScopeProvider)
     with provider.resolve(wrapper):  # its dependency: expression contexts
@@ -576,7 +688,7 @@ def prime_resolver_metadata(wrapper: "MetadataWrapper") -> None:
         ScopeProvider,
     )
 
-    cache = getattr(wrapper, "_metadata", None)
+    cache = getattr(wrapper, "_metadata", None) if available("metadata_cache") else None
     if not isinstance(cache, dict):
         return
     if ParentNodeProvider not in cache:
@@ -704,7 +816,7 @@ def run_visitors(wrapper: "MetadataWrapper", visitors: Sequence) -> None:
         for visitor in visitors:
             for name, method in _visitor_methods(visitor).items():
                 table.setdefault(name, []).append(method)
-        if any("_" in name.split("_", 1)[1] for name in table):
+        if any("_" in name.split("_", 1)[1] for name in table) or not available("visit_order"):
             wrapper.module.visit(_batched_visitor(table))
         else:
             _walk(wrapper.module, table)
