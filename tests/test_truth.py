@@ -138,3 +138,40 @@ def test_unknown_sdk_name_needs_proof_that_it_is_the_sdk():
     # catalogued mistakes need no proof
     assert messages("CIO602", "import customerio.errors\n")
     assert messages("CIO602", "from customerio import TrackClient\n")
+
+
+# --- 6. CIO604: silent on its own fix; its dependency-line findings obey noqa, ignores, exclude ---
+
+BOTH = ("customerio>=3", "customerio-cdp-analytics>=1")
+
+
+def test_distribution_conflict_is_silent_on_its_own_recommended_fix():
+    fixed = "from customerio.track import CustomerIO\nfrom customerio.api import APIClient\n"
+    assert messages("CIO604", fixed, dependencies=BOTH) == []
+    assert messages("CIO604", "from customerio import analytics\n", dependencies=BOTH) == []
+    assert messages("CIO604", "from customerio import CustomerIO\n", dependencies=BOTH)
+
+
+def _cli(tmp_path, pyproject: str):
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "app.py").write_text("from customerio.track import CustomerIO\n")
+    result = subprocess.run([sys.executable, "-m", "cio_lint", "check", ".", "--format", "json"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    return {(f["path"], f["line"]) for f in json.loads(result.stdout or "[]") if f["code"] == "CIO604"}
+
+
+DEPS = '[project]\nname = "x"\ndependencies = [\n  "customerio>=3",{sdk}\n  "customerio-cdp-analytics>=1",{cdp}\n]\n'
+
+
+def test_distribution_conflict_dependency_lines_obey_noqa_ignores_and_exclude(tmp_path):
+    assert _cli(tmp_path, DEPS.format(sdk="", cdp="")) == {("pyproject.toml", 4), ("pyproject.toml", 5)}
+    noqa = DEPS.format(sdk="  # noqa: CIO604", cdp="")
+    assert _cli(tmp_path, noqa) == {("pyproject.toml", 5)}
+    ignored = DEPS.format(sdk="", cdp="") + '[tool.cio-lint]\nper-file-ignores = { "pyproject.toml" = ["CIO604"] }\n'
+    assert _cli(tmp_path, ignored) == set()
+    excluded = DEPS.format(sdk="", cdp="") + '[tool.cio-lint]\nextend-exclude = ["pyproject.toml"]\n'
+    assert _cli(tmp_path, excluded) == set()

@@ -4,6 +4,7 @@ from typing import Iterator
 
 import libcst as cst
 
+from cio_lint import sdk
 from cio_lint.finding import ProjectFinding, ProjectRun
 from cio_lint.resolve import dotted_name
 from cio_lint.rules.base import Invalid, Rule, Valid
@@ -12,15 +13,25 @@ from cio_lint.rules.base import Invalid, Rule, Valid
 #: without importing this module, so runs over projects without the conflict import no rule).
 PROJECT_GATE = "project.distribution_conflict"
 
-#: What goes wrong, in the finding at the import and in the CLI's at each dependency line.
-BREAKAGE = ("ships an empty customerio/__init__.py, so when it installs second "
-            "`from customerio import CustomerIO` raises ImportError")
+#: Where each top-level name of the SDK is importable without the package's `__init__.py`,
+#: which customerio-cdp-analytics replaces with an empty file.
+_SUBMODULE_OF = {
+    **{c.name: q.rsplit(".", 1)[0] for c in sdk.CLASSES + sdk.REQUEST_CLASSES for q in c.qualnames
+       if q.count(".") == 2},
+    "CustomerIOException": "customerio.client_base",
+    "Regions": "customerio.regions",
+}
+
+
+def breakage(name: str = "CustomerIO") -> str:
+    """What goes wrong: the import the CDP package's empty __init__.py breaks (sdk.CANNOT_IMPORT,
+    observed in tests/grounding/test_cdp.py::test_cdp_installed_after_the_sdk_breaks_its_import)."""
+    return f"{name} from customerio raises {sdk.CANNOT_IMPORT.name} if customerio-cdp-analytics installs last"
 
 
 def dependency_line_message(decl, other) -> str:
-    """The message at the dependency line `decl` (the CLI reports one at each of the two)."""
-    return (f"{decl.distribution} is declared beside {other.distribution}: customerio-cdp-analytics "
-            f"{BREAKAGE}; drop one of the two, or import the SDK from customerio.track / customerio.api")
+    """The message at the dependency line `decl` (the runner reports one at each of the two)."""
+    return f"{decl.distribution} beside {other.distribution}: {breakage()}; drop one or import from submodules"
 
 
 def check_project(run: ProjectRun) -> Iterator[ProjectFinding]:
@@ -38,13 +49,19 @@ class SdkDistributionConflict(Rule):
     """The project depends on both `customerio` and `customerio-cdp-analytics`.
 
     ## What it does
-    When the project's dependency files declare both distributions, reports the first import
-    of the `customerio` package in each file (and, in the CLI, the dependency line itself).
+    When the project's dependency files declare both distributions, reports the first
+    `from customerio import <name>` in each file that needs the SDK's `__init__.py` (imports
+    from `customerio.track`, `customerio.api`, `customerio.analytics`... are fine), and, in the
+    CLI, the two dependency lines themselves (those obey `# noqa`, per-file-ignores and
+    exclude like any file's findings).
 
     ## Why is this bad?
     `customerio-cdp-analytics` installs `customerio/analytics/` plus an **empty**
     `customerio/__init__.py`. Whichever of the two installs last owns that file: when the CDP
-    package comes second, `from customerio import CustomerIO` raises ImportError, and
+    package comes second, `from customerio import CustomerIO` raises ImportError
+    (`sdk.CANNOT_IMPORT`; observed: `tests/grounding/test_cdp.py::
+    test_cdp_installed_after_the_sdk_breaks_its_import`, while the submodule imports still
+    work), and
     uninstalling it later deletes the SDK's `__init__.py`. Install order is up to pip, so it
     works on one machine and breaks on the next.
 
@@ -71,10 +88,14 @@ class SdkDistributionConflict(Rule):
     VALID = [
         Valid("from customerio import CustomerIO\n", dependencies=("customerio==3.2.0",)),
         Valid("import requests\n", dependencies=BOTH),
+        # the rule's own recommended fix, and the CDP package's own import
+        Valid("from customerio.track import CustomerIO\nfrom customerio.api import APIClient\n", dependencies=BOTH),
+        Valid("from customerio import analytics\n", dependencies=BOTH),
     ]
     INVALID = [
         Invalid("import os\nfrom customerio import CustomerIO\nimport customerio.api\n", dependencies=BOTH, line=2),
-        Invalid("from customerio import analytics\n", dependencies=("python-customerio", "customerio-cdp-analytics")),
+        Invalid("from customerio import analytics, APIClient\n",
+                dependencies=("python-customerio", "customerio-cdp-analytics")),
     ]
 
     def __init__(self, context) -> None:
@@ -82,24 +103,28 @@ class SdkDistributionConflict(Rule):
         self.conflict = context.project.distribution_conflict()
         self.done = False
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            self._check(alias, dotted_name(alias.name) or "")
-
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not node.relative and node.module is not None:
-            self._check(node, dotted_name(node.module) or "")
-
-    def _check(self, node: cst.CSTNode, module: str) -> None:
-        if self.done or self.conflict is None or self.context.project.index.shadows_sdk:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return
-        if module != "customerio" and not module.startswith("customerio."):
+        if dotted_name(node.module) != "customerio" or self.done or self.conflict is None:
+            return
+        if self.context.project.index.shadows_sdk:
+            return
+        # only names that live in the SDK's __init__.py break; submodules import fine
+        names = [dotted_name(a.name) or "" for a in node.names]
+        broken = [n for n in names if f"customerio.{n}" not in sdk.MODULES]
+        if not broken:
             return
         self.done = True
         sdk_decl, cdp_decl = self.conflict
+        name = broken[0]
+        where = _SUBMODULE_OF.get(name, "customerio.track")
         self.report(
             node,
-            f"the project depends on both {sdk_decl.distribution} ({sdk_decl.path.name}:"
-            f"{sdk_decl.line}) and {cdp_decl.distribution} ({cdp_decl.path.name}:{cdp_decl.line}): "
-            f"the latter {BREAKAGE}; import from customerio.track / customerio.api, or drop one of the two",
+            f"{breakage(name)} ({cdp_decl.path.name}:{cdp_decl.line}); use {where}",
+            help=(f"The project depends on both {sdk_decl.distribution} ({sdk_decl.path.name}:{sdk_decl.line}) "
+                  f"and {cdp_decl.distribution} ({cdp_decl.path.name}:{cdp_decl.line}). The latter ships an "
+                  f"empty customerio/__init__.py: installed second, it replaces the SDK's, and this import "
+                  f"raises {sdk.CANNOT_IMPORT.says()}. Import from the submodules ({where}), which it never "
+                  f"shadows, or drop one of the two."),
         )
