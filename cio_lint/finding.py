@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import TYPE_CHECKING, Mapping, Optional, Tuple
 
 if TYPE_CHECKING:
     from cio_lint.config import Settings
@@ -95,6 +95,9 @@ class ProjectRun:
     settings: "Settings"
     files: Tuple[Path, ...] = ()
     sdk_files: Tuple[Path, ...] = ()
+    #: what each file of the project sends (cio_lint/inventory.py), every file of the project,
+    #: not only this run's: filled when a selected rule's gate asks for "inventories"
+    inventories: Mapping[Path, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from cio_lint.config import (
     settings_from_mapping,
 )
 from cio_lint.engine import lint_bytes, might_use_sdk, per_file_ignored
+from cio_lint.inventory import InventorySink
 from cio_lint.noqa import CIO_IGNORE_MARK, Suppressions
 from cio_lint.project import project_for
 
@@ -141,7 +142,14 @@ class Checker:
         codes = catalogue.selected_codes(settings.select, settings.ignore, settings.extend_select)
         codes += [c for c in self._named_off_rules if c not in codes]
         rules = [rule_registry.rule_class(c) for c in codes]
-        findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name)
+        project_rules = [r for r in rules if getattr(r, "PROJECT", False)]
+        sink = InventorySink() if project_rules else None
+        findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name,
+                              inventory=sink)  # fmt: skip
+        if sink is not None:  # CIO503/CIO504 judge the whole project, reported at this file's lines
+            from cio_lint.runner import file_project_findings
+
+            findings += file_project_findings(project, settings, path, self.filename, sink.data, project_rules)
         ignored = per_file_ignored(self.filename, settings, path)  # flake8's own apply too
         if findings and CIO_IGNORE_MARK in source:
             # flake8 reads `# noqa` itself; the comment form for rule names is ours to read

@@ -15,7 +15,7 @@ import importlib
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -24,8 +24,10 @@ from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, 
 from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
 from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_fixed
+from cio_lint.inventory import InventorySink, file_inventory
 from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
+from cio_lint.project.declarations import is_project_root
 from cio_lint.text import split_lines
 
 #: --jobs N uses processes only when each worker gets at least this many files that pass the
@@ -39,6 +41,8 @@ FILES_PER_AUTO_JOB = 16
 MAX_FIX_PASSES = 10
 #: --jobs auto
 JOBS_AUTO = 0
+#: the `project_gate` of the rules that read every file's inventory (CIO503, CIO504)
+INVENTORY_GATE = "inventories"
 
 
 class UsageError(Exception):
@@ -111,6 +115,8 @@ class Checked:
     config_path: Optional[Path] = None
     #: the file passed the prefilter: the engine ran the rules on it
     sdk: bool = False
+    #: what the file sends (cio_lint/inventory.py), when a project-level rule reads it
+    inventory: Optional[dict] = None
 
 
 @dataclass
@@ -260,11 +266,25 @@ def filtered(findings: List[Finding], shown: str, settings: Settings, path: Opti
     return findings
 
 
-def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: Optional[Path]) -> List[Finding]:
+def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: Optional[Path],
+                inventory: Optional[InventorySink] = None) -> List[Finding]:  # fmt: skip
+    """A file's findings; with `inventory`, what it sends is left there too (same traversal)."""
     project = project_for(path_for_project, settings)
     module_name = project.module_name(path_for_project) if path_for_project else ""
-    findings = lint_bytes(data, shown, settings, project, module_name=module_name)
+    findings = lint_bytes(data, shown, settings, project, module_name=module_name, inventory=inventory)
     return filtered(findings, shown, settings, path_for_project, data)
+
+
+def wants_inventory(settings: Settings) -> bool:
+    """Does a selected rule read the project's inventory (CIO503, CIO504)?"""
+    selected = codes.selected_codes(settings.select, settings.ignore, settings.extend_select)
+    return any(e.project_gate == INVENTORY_GATE and e.code in selected for e in codes.CATALOGUE)
+
+
+def _checked(data: bytes, shown: str, settings: Settings, path: Optional[Path]) -> Tuple[List[Finding], Optional[dict]]:
+    sink = InventorySink() if wants_inventory(settings) else None
+    findings = check_bytes(data, shown, settings, path, sink)
+    return findings, sink.data if sink is not None else None
 
 
 def _read(path: Path, shown: str) -> Tuple[bytes, Optional[Checked]]:
@@ -300,13 +320,14 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
         where = (Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.py").absolute()
         settings = source.for_path(where)
         data = _read_stdin()
+        inventory: Optional[dict] = None
         if force_exclude and stdin_filename and is_excluded(Path(stdin_filename), settings):
             findings: List[Finding] = []
         elif len(data) > MAX_SOURCE_BYTES:
             findings, data = [_unreadable(shown, too_large())], b""
         else:
-            findings = check_bytes(data, shown, settings, where)
-        results.append(Checked(None, shown, data, findings, where, sdk=might_use_sdk(data)))
+            findings, inventory = _checked(data, shown, settings, where)
+        results.append(Checked(None, shown, data, findings, where, sdk=might_use_sdk(data), inventory=inventory))
         paths = [p for p in paths if p != "-"]
     errors: List[str] = []
     files = list(iter_files(paths, source.for_path, force_exclude, errors))
@@ -358,7 +379,7 @@ def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[C
     if workers <= 1:
         for i in pending:
             r = results[i]
-            r.findings = check_bytes(r.data, r.shown, source.for_path(r.path), r.path)
+            r.findings, r.inventory = _checked(r.data, r.shown, source.for_path(r.path), r.path)
             if not r.findings:
                 r.data = b""
         return results
@@ -372,8 +393,8 @@ def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[C
                  for chunk in chunks]  # fmt: skip
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for chunk, findings in zip(chunks, pool.map(_check_chunk, jobs_args)):
-            for i, found in zip(chunk, findings):
-                results[i].findings = found
+            for i, (found, inventory) in zip(chunk, findings):
+                results[i].findings, results[i].inventory = found, inventory
                 if not found:
                     results[i].data = b""
     return results
@@ -389,15 +410,15 @@ def _cpu_count() -> int:
 _worker_sources: Dict[tuple, SettingsSource] = {}
 
 
-def _check_chunk(job) -> List[List[Finding]]:
-    """In a worker process: the findings of some files, with settings rebuilt from the
-    parent's args."""
+def _check_chunk(job) -> List[Tuple[List[Finding], Optional[dict]]]:
+    """In a worker process: the findings (and inventories) of some files, with settings
+    rebuilt from the parent's args."""
     args, files = job
     key = repr(args)
     source = _worker_sources.get(key)
     if source is None:
         source = _worker_sources[key] = SettingsSource(*args)
-    return [check_bytes(data, shown, source.for_path(path), path) for path, shown, data in files]
+    return [_checked(data, shown, source.for_path(path), path) for path, shown, data in files]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,13 +454,19 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
     out: List[Checked] = []
     for project, settings, members in groups.values():
         selected = codes.selected_codes(settings.select, settings.ignore, settings.extend_select)
+        sdk_files = tuple(r.config_path or r.path for r in members if r.sdk)
+        wanted = [e for e in hooks if e.code in selected]
+        inventories: Dict[Path, dict] = {}
+        if sdk_files and any(e.project_gate == INVENTORY_GATE for e in wanted):
+            inventories = project_inventories(project, settings, members)
         project_run = ProjectRun(
             project, settings,
             files=tuple(r.config_path or r.path for r in members),
-            sdk_files=tuple(r.config_path or r.path for r in members if r.sdk),
+            sdk_files=sdk_files,
+            inventories=inventories,
         )  # fmt: skip
-        for entry in hooks:
-            if entry.code not in selected or not _gate_holds(project_run, entry.project_gate):
+        for entry in wanted:
+            if not _gate_holds(project_run, entry.project_gate):
                 continue
             module = importlib.import_module(f"cio_lint.rules.{entry.module}")
             for found in module.check_project(project_run):
@@ -447,6 +474,65 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
                 if checked is not None:
                     out.append(checked)
     return out
+
+
+def project_inventories(project: Project, settings: Settings, members: Sequence[Checked] = ()) -> Dict[Path, dict]:
+    """What every file of `project` sends, by absolute path: this run's files from their
+    check, the project's other files (a run over some files of it: pre-commit, an editor)
+    read and inventoried here, so project-level rules judge the whole project in both
+    front-ends. A directory without a project marker is only what the run checked."""
+    inventories: Dict[Path, dict] = {}
+    for r in members:
+        where = r.config_path or r.path
+        if where is not None and r.inventory is not None:
+            inventories[where.absolute()] = r.inventory
+    root = project.root
+    if root is None or not is_project_root(root):
+        return inventories
+    for path in _walk(root, lambda where: settings):
+        absolute = path.absolute()
+        if absolute in inventories or project_for(absolute, settings).root != root:
+            continue  # checked in this run, or a nested project's own
+        data, problem = read_source(absolute)  # the size cap, never a FIFO
+        if problem is not None:
+            continue
+        module_name = project.module_name(absolute)
+        if might_use_sdk(data, project, module_name):
+            inventories[absolute] = file_inventory(data, settings, project, module_name, display(absolute))
+    return inventories
+
+
+#: (root, settings) -> the inventories a walk of the project found, and the project-level
+#: findings they give (None until asked): one walk per process for the flake8 plugin and the
+#: language server, which see one file at a time
+_walked: Dict[tuple, list] = {}
+
+
+def file_project_findings(project: Project, settings: Settings, path: Optional[Path], shown: str,
+                          inventory: dict, rules: Sequence) -> List[Finding]:  # fmt: skip
+    """The project-level findings (CIO503, CIO504) in one file, for front-ends that see one
+    file at a time: the rest of the project is read once per process, and the file's own
+    inventory (`inventory`, from its current text: an editor's buffer) replaces what is on
+    disk. Findings carry `shown` as their path."""
+    from cio_lint.engine import project_findings
+    from cio_lint.inventory import ProjectInventory
+    from cio_lint.rules._project import relative_to_root
+
+    key = (project.root, settings)
+    walked = _walked.get(key)
+    if walked is None:
+        found = project_inventories(project, settings) if path is not None else {}
+        walked = _walked[key] = [{relative_to_root(p, project.root): d for p, d in found.items()}, None]
+    files, cached = walked
+    name = relative_to_root(path, project.root) if path is not None else shown
+    unchanged = files.get(name) == inventory
+    if unchanged and cached is not None:
+        results = cached
+    else:
+        results = project_findings(ProjectInventory({**files, name: inventory}), settings, rules)
+        if unchanged:
+            walked[1] = results
+    return [replace(f, path=shown) for f in results if f.path == name]
 
 
 def _gate_holds(project_run: ProjectRun, gate: str) -> bool:

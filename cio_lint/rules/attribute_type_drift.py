@@ -4,13 +4,16 @@ from typing import Dict, Iterator, List, Sequence
 
 from cio_lint.finding import Finding
 from cio_lint.inventory import EVENT, FAMILY, PAGE, SCREEN, FieldUse, ProjectInventory
-from cio_lint.rules._project import finding, majority, places
+from cio_lint.rules._project import check_project_with, finding, majority, places
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 #: how a message names a family of types
 _FAMILY_WORDS = {"string": "a string", "number": "a number", "boolean": "a boolean",
                  "object": "an object", "array": "a list"}  # fmt: skip
 
+
+#: the runner gives `check_project` every file's inventory (cio_lint/runner.py)
+PROJECT_GATE = "inventories"
 
 class AttributeTypeDrift(Rule):
     """The same person attribute or event property is sent with values of different types.
@@ -120,3 +123,8 @@ def _planned_attribute(settings):
 def _planned_property(settings, event: str):
     plan = getattr(settings, "tracking_plan", None)
     return (lambda key: False) if plan is None else (lambda key: plan.property_type(event, key) is not None)
+
+
+def check_project(run) -> Iterator[Finding]:
+    """The runner's project-level hook (cio_lint/runner.py)."""
+    return check_project_with(AttributeTypeDrift, run)

@@ -5,8 +5,9 @@ from typing import Dict, Iterator, List
 
 from cio_lint.finding import Finding
 from cio_lint.inventory import EVENT, PAGE, SCREEN, ProjectInventory, SendUse
-from cio_lint.rules._project import finding, majority, places
+from cio_lint.rules._project import check_project_with, finding, majority, places
 from cio_lint.rules.base import Invalid, Rule, Valid
+from cio_lint.rules.event_name_style import snake_case
 
 #: what is ignored when comparing two spellings: case, separators, whitespace
 _SEPARATORS = re.compile(r"[\s_\-.:/]+")
@@ -16,6 +17,9 @@ def variant_key(name: str) -> str:
     """"signed_up", "Signed Up", "signedUp", " signed-up " -> "signedup"."""
     return _SEPARATORS.sub("", name).lower()
 
+
+#: the runner gives `check_project` every file's inventory (cio_lint/runner.py)
+PROJECT_GATE = "inventories"
 
 class EventNameVariants(Rule):
     """The same event is spelled two or more ways in the project.
@@ -60,6 +64,9 @@ class EventNameVariants(Rule):
         # CIO502 (not a configured event) already reports it, naming the configured spelling
         Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
               "cio.track('u', 'signup')\ncio.track('u', 'sign_up')\n", config={"events": ["signup"]}),
+        # CIO501 already says to rename these two to 'signed_up', the spelling used elsewhere
+        Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+              "cio.track('u', 'SignedUp')\ncio.track('u', 'SignedUp')\ncio.track('u', 'signed_up')\n"),
         # a page name is not an event name
         Valid("from customerio import analytics\nanalytics.track('u', 'home')\nanalytics.page('u', None, 'Home')\n"),
         Valid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
@@ -67,11 +74,17 @@ class EventNameVariants(Rule):
     ]
     INVALID = [
         Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
-                "cio.track('u', 'signed_up')\ncio.track('u', 'signed_up')\ncio.track_anonymous('a', 'signed-up')\n",
+                "cio.track('u', 'signed_up')\ncio.track('u', 'signed_up')\ncio.track_anonymous('a', 'signedup')\n",
                 line=5),
         Invalid("from customerio import CustomerIO, analytics\ncio = CustomerIO('s', 'k')\n"
                 "cio.track('u', 'order_completed')\ncio.backfill('u', 'order_completed', 1700000000)\n"
-                "analytics.track('u', 'ORDER COMPLETED')\nanalytics.track('u', 'orderCompleted')\n", count=2),
+                "analytics.track('u', 'ordercompleted')\n"),
+        Invalid("from customerio import analytics\nanalytics.page('u', None, 'Order Page')\n"
+                "analytics.page('u', None, 'Order Page')\nanalytics.page('u', None, 'order-page')\n", line=4),
+        # the spelling that follows the naming convention wins, even when used less
+        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+                "cio.track('u', 'SignedUp')\ncio.track('u', 'SignedUp')\ncio.track('u', 'signed_up')\n"
+                "cio.track('u', 'signedup')\n", line=6),
         # the configured spelling wins even when the code uses it less
         Invalid("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
                 "cio.track('u', 'sign_up')\ncio.track('u', 'sign_up')\ncio.track('u', 'signup')\n",
@@ -84,6 +97,9 @@ class EventNameVariants(Rule):
         selected = _selected(settings)
         # CIO502 reports a name that is not configured, naming the configured one: one finding
         unknown_rule_on = bool(configured) and "CIO502" in selected
+        # CIO501 reports a name off the naming pattern, suggesting the spelling used here
+        style_rule_on = "CIO501" in selected
+        pattern = re.compile(settings.event_name_pattern)
         for kind in (EVENT, PAGE, SCREEN):
             groups: Dict[str, Dict[str, List[SendUse]]] = {}
             for name, uses in inventory.named(kind).items():
@@ -91,13 +107,16 @@ class EventNameVariants(Rule):
             for spellings in groups.values():
                 if len(spellings) < 2:
                     continue
+                fits = (lambda n: bool(pattern.search(n))) if kind == EVENT else (lambda n: True)
                 canonical = majority(((n, [u.at for u in uses]) for n, uses in spellings.items()),
-                                     preferred=[e for e in configured if e in spellings])  # fmt: skip
+                                     preferred=[e for e in configured if e in spellings], fits=fits)  # fmt: skip
                 at = [u.at for u in spellings[canonical]]
                 for name, uses in sorted(spellings.items()):
                     if name == canonical:
                         continue
                     if kind == EVENT and unknown_rule_on and name not in configured:
+                        continue
+                    if kind == EVENT and style_rule_on and not fits(name) and snake_case(name) == canonical:
                         continue
                     for use in uses:
                         yield finding(cls, use.at, _message(kind, name, canonical, at))
@@ -113,3 +132,8 @@ def _selected(settings) -> List[str]:
     from cio_lint import rules as rule_registry
 
     return rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+
+
+def check_project(run) -> Iterator[Finding]:
+    """The runner's project-level hook (cio_lint/runner.py)."""
+    return check_project_with(EventNameVariants, run)
