@@ -129,9 +129,9 @@ def _message(kind: str, name: str, canonical: str, at) -> str:
 
 
 def _selected(settings) -> List[str]:
-    from cio_lint import rules as rule_registry
+    from cio_lint import codes
 
-    return rule_registry.selected_codes(settings.select, settings.ignore, settings.extend_select)
+    return codes.selected_codes(settings.select, settings.ignore, settings.extend_select)
 
 
 def check_project(run) -> Iterator[Finding]:
