@@ -489,7 +489,7 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
     root = project.root
     if root is None or not is_project_root(root):
         return inventories
-    for path in _walk(root, lambda where: settings):
+    for path in _walk(root, lambda where: settings, []):  # an unreadable directory: not judged
         absolute = path.absolute()
         if absolute in inventories or project_for(absolute, settings).root != root:
             continue  # checked in this run, or a nested project's own
