@@ -273,6 +273,63 @@ def config(path, config_file, isolated) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
+              show_default=True, help="Output format.")  # fmt: skip
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the inventory to FILE instead of stdout.")  # fmt: skip
+@click.option("--write-plan", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write a tracking plan the code satisfies to FILE; if FILE exists, append only what is new.")
+@click.option("--schema", "print_schema", is_flag=True, help="Print the tracking plan's JSON Schema and exit.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Read [tool.cio-lint] from this pyproject.toml only.")  # fmt: skip
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def inventory(paths, output_format, output_file, write_plan, print_schema, config_file, isolated) -> None:
+    """List every event, property, person attribute and transactional message the code in
+    PATHS (default: the current directory) sends, with its types and locations."""
+    from cio_lint import inventory as inventory_module
+    from cio_lint import plan
+
+    if print_schema:
+        click.echo(plan.SCHEMA_PATH.read_text(encoding="utf-8"), nl=False)
+        return
+    try:
+        source = SettingsSource(Path(config_file) if config_file else None, isolated)
+        found, errors = runner.inventory(tuple(paths), source)
+        if write_plan:
+            target = Path(write_plan)
+            existing = target.read_text(encoding="utf-8") if target.exists() else None
+            text, added = plan.updated_plan_text(existing, found, str(target))
+    except (ConfigError, UsageError, plan.PlanError) as exc:
+        click.echo(f"cio-lint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except OSError as exc:
+        click.echo(f"cio-lint: error: {write_plan}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for error in errors:
+        click.echo(f"cio-lint: warning: {error}", err=True)
+    if not write_plan:
+        _emit(inventory_module.render(found, output_format), output_file)
+        return
+    if text is None:
+        click.echo(f"{write_plan} already lists everything the code sends.", err=True)
+        return
+    _write_plan_file(target, text, existing is None)
+    verb = "wrote" if existing is None else "added to"
+    click.echo(f"{verb} {write_plan}: " + ("; ".join(added) if added else "an empty plan (the code sends nothing)"),
+               err=True)  # fmt: skip
+
+
+def _write_plan_file(target: Path, text: str, new: bool) -> None:
+    if new:
+        target.write_text(text, encoding="utf-8")
+    else:  # the user's file: all at once, or not at all
+        from cio_lint.fix import write_atomically
+
+        write_atomically(target, text.encode("utf-8"))
+
+
+@cli.command()
 def server() -> None:
     """Run the language server on stdin and stdout (for editors; see the README)."""
     try:

@@ -518,14 +518,25 @@ class ProjectInventory:
 
     def __init__(self, files: Optional[Mapping[str, dict]] = None) -> None:
         self.files: Dict[str, dict] = {}
-        self.uses: List[SendUse] = []
+        self._uses: List[SendUse] = []
+        self._sorted = True
         for path, data in (files or {}).items():
             self.add(path, data)
 
+    @property
+    def uses(self) -> List[SendUse]:
+        """Every send, in path and line order."""
+        if not self._sorted:
+            self._uses.sort(key=lambda u: (u.at.path, u.at.line, u.at.column))
+            self._sorted = True
+        return self._uses
+
     def add(self, path: str, data: dict) -> None:
         self.files[path] = data
+        if data.get("sends"):
+            self._sorted = False
         for record in data.get("sends", ()):
-            self.uses.append(SendUse(
+            self._uses.append(SendUse(
                 path, record["kind"], record["call"], record["name"],
                 Location.of(path, record["at"]), Location.of(path, record["call_at"]),
                 [FieldUse(f["key"], f["type"], Location.of(path, f["at"]),
@@ -533,7 +544,6 @@ class ProjectInventory:
                  for f in record["fields"]],
                 record["open"], bool(record.get("dynamic_name")),
             ))  # fmt: skip
-        self.uses.sort(key=lambda u: (u.at.path, u.at.line, u.at.column))
 
     def of_kind(self, *kinds: str) -> List[SendUse]:
         return [u for u in self.uses if u.kind in kinds]
@@ -664,8 +674,9 @@ def _sections(data: dict):
         entries = []
         for event in data[key]:
             extra = " (+ keys the code does not show)" if event["open"] else ""
-            entries.append((event["name"], "", ", ".join(event["calls"]) + extra, event["locations"]))
-            entries.extend((event["name"], p["name"], _types(p), p["locations"]) for p in event["properties"])
+            name = event["name"] if event["name"].strip() else repr(event["name"])  # '' / ' ' shown as such
+            entries.append((name, "", ", ".join(event["calls"]) + extra, event["locations"]))
+            entries.extend((name, p["name"], _types(p), p["locations"]) for p in event["properties"])
         yield title, entries
     yield "Person attributes", [("", a["name"], _types(a), a["locations"]) for a in data["attributes"]]
     entries = []

@@ -241,6 +241,8 @@ def bootstrap(inventory) -> dict:
 
     plan: Dict[str, Any] = {"events": {}, "attributes": {}, "messages": {}}
     for name, uses in sorted(inventory.named(EVENT).items()):
+        if not name.strip():
+            continue  # an empty name is a mistake (CIO501), not an event to plan
         properties = {}
         closed = [u for u in uses if not u.open]
         for key, fields in sorted(inventory.properties(EVENT, name).items()):
@@ -365,3 +367,44 @@ def _value(value: Any) -> str:
 
 def _inline(spec: Mapping[str, Any]) -> str:
     return "{ " + ", ".join(f"{k} = {_value(v)}" for k, v in spec.items()) + " }"
+
+
+def updated_plan_text(existing_text: Optional[str], inventory, source: str) -> Tuple[Optional[str], List[str]]:
+    """(the plan file's new text, one line per thing it adds) for `--write-plan`: a new plan
+    when there is none; else the existing text, untouched, with tables for what the code
+    sends and the plan does not list appended (so the user's edits and comments stay).
+    None: nothing to add. Raises PlanError when the existing file is not a valid plan."""
+    plan = bootstrap(inventory)
+    if existing_text is None:
+        return to_toml(plan), describe(plan, None)
+    try:
+        existing = parse(tomllib.loads(existing_text), source)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{source}: invalid TOML: {exc}") from None
+    added = new_entries(plan, existing)
+    if is_empty(added):
+        return None, []
+    text = existing_text if existing_text.endswith("\n") or not existing_text else existing_text + "\n"
+    text += "\n" + to_toml(added, header=False, existing=existing)
+    try:  # appending a table the file already defines in another form would break it
+        parse(tomllib.loads(text), source)
+    except (tomllib.TOMLDecodeError, PlanError) as exc:
+        raise PlanError(f"{source}: cannot append the new entries to this file's layout ({exc}); "
+                        "add them by hand (cio-lint inventory --write-plan NEW_FILE shows them)") from None
+    return text, describe(added, existing)
+
+
+def describe(added: dict, existing: Optional[TrackingPlan]) -> List[str]:
+    """One line per planned thing in `added`: "event signed_up (2 properties)", "property
+    order_completed.gift", "attribute plan_id", "message password_reset"."""
+    lines = []
+    for name, event in added.get("events", {}).items():
+        properties = event.get("properties", {})
+        if existing is not None and existing.event(name) is not None:
+            lines += [f"property {name}.{key}" for key in properties]
+        else:
+            count = len(properties)
+            lines.append(f"event {name} ({count} propert{'y' if count == 1 else 'ies'})")
+    lines += [f"attribute {key}" for key in added.get("attributes", {})]
+    lines += [f"message {key}" for key in added.get("messages", {})]
+    return lines

@@ -17,7 +17,7 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, path_glob
@@ -29,6 +29,9 @@ from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
 from cio_lint.project.declarations import is_project_root
 from cio_lint.text import split_lines
+
+if TYPE_CHECKING:
+    from cio_lint.inventory import ProjectInventory
 
 #: --jobs N uses processes only when each worker gets at least this many files that pass the
 #: prefilter; below that, starting the workers costs more than it saves.
@@ -533,6 +536,28 @@ def file_project_findings(project: Project, settings: Settings, path: Optional[P
         if unchanged:
             walked[1] = results
     return [replace(f, path=shown) for f in results if f.path == name]
+
+
+# ---------------------------------------------------------------------------------------------
+# The inventory (`cio-lint inventory`)
+
+
+def inventory(paths: Sequence[str], source: SettingsSource) -> Tuple["ProjectInventory", List[str]]:
+    """What the files under `paths` send (cio_lint/inventory.py), by the path shown, and the
+    problems met (unreadable directories and files)."""
+    from cio_lint.inventory import ProjectInventory
+
+    found, errors = ProjectInventory(), []
+    for path in iter_files(paths or (".",), source.for_path, False, errors):
+        shown = display(path)
+        data, problem = read_source(path)
+        if problem is not None:
+            errors.append(f"{shown}: {problem}")
+            continue
+        settings = source.for_path(path)
+        project = project_for(path.absolute(), settings)
+        found.add(shown, file_inventory(data, settings, project, project.module_name(path.absolute()), shown))
+    return found, errors
 
 
 def _gate_holds(project_run: ProjectRun, gate: str) -> bool:

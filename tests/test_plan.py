@@ -137,3 +137,73 @@ def test_odd_names_are_quoted_in_toml():
             "attributes": {}, "messages": {}}  # fmt: skip
     assert tomllib.loads(to_toml(plan))["events"]["Order Completed"]["properties"] == {
         "a.b": {"type": "string"}, 'q"\x7f': {"type": "any"}}
+
+
+# ---------------------------------------------------------------------------------------------
+# `cio-lint inventory` and `--write-plan`, through the real command
+
+
+def test_inventory_command_on_the_fixtures_in_each_format(tmp_path, monkeypatch):
+    import csv
+    import io
+    import json
+
+    from tests.conftest import FIXTURES
+    from tests.integrations.helpers import cio_lint
+
+    monkeypatch.chdir(FIXTURES)
+    table = cio_lint("inventory")
+    assert table.exit_code == 0 and table.stdout.startswith("Events\n")
+    assert "Person attributes" in table.stdout and "Transactional messages" in table.stdout
+    data = json.loads(cio_lint("inventory", "--format", "json").stdout)
+    assert {"signed_up", "SignedUp", "order_completed"} <= {e["name"] for e in data["events"]}
+    assert "password_reset" in {m["id"] for m in data["messages"]}
+    rows = list(csv.DictReader(io.StringIO(cio_lint("inventory", "--format", "csv").stdout)))
+    assert any(r["kind"] == "person" and r["field"] == "plan_id" and r["path"] == "shop/profiles.py" for r in rows)
+    markdown = cio_lint("inventory", "--format", "markdown", "-o", str(tmp_path / "inv.md"))
+    assert markdown.stdout == "" and "## Events" in (tmp_path / "inv.md").read_text()
+    assert not any("lookalikes" in r["path"] for r in rows)
+
+
+def test_write_plan_bootstraps_then_appends_what_is_new(tmp_path, monkeypatch):
+    from tests.integrations.helpers import cio_lint, parse_text, write
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "app"\n', "app.py": CODE})
+    first = cio_lint("inventory", "--write-plan", "cio-plan.toml")
+    assert first.exit_code == 0 and "wrote cio-plan.toml: event order_completed (2 properties)" in first.stderr
+    validator = jsonschema.Draft202012Validator(schema())
+    text = (tmp_path / "cio-plan.toml").read_text()
+    assert list(validator.iter_errors(tomllib.loads(text))) == []
+    # the user edits the plan; the code changes; the edit stays and only the new parts are added
+    edited = text.replace("[attributes]", "# reviewed by growth\n[attributes]")
+    (tmp_path / "cio-plan.toml").write_text(edited)
+    (tmp_path / "app.py").write_text(CODE + "cio.track('u', 'refunded', data={'amount': 3})\n")
+    second = cio_lint("inventory", "--write-plan", "cio-plan.toml")
+    assert second.exit_code == 0 and "added to cio-plan.toml: event refunded (1 property)" in second.stderr
+    after = (tmp_path / "cio-plan.toml").read_text()
+    assert after.startswith(edited) and "[events.refunded.properties]" in after
+    assert "already lists everything" in cio_lint("inventory", "--write-plan", "cio-plan.toml").stderr
+
+    # then the plan checks the code: as bootstrapped, only the drift the code already had (CIO504's
+    # plan_id="3" beside two numbers) is reported, now against the plan; then each new drift
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "app"\n[tool.cio-lint]\ntracking-plan = "cio-plan.toml"\n'})
+    assert parse_text(cio_lint("check", "--select", "CIO5").stdout) == [("app.py", 9, "CIO506")]
+    (tmp_path / "app.py").write_text(CODE + "cio.track('u', 'refundd', data={'amount': '3'})\n"
+                                            "cio.track('u', 'refunded', data={'amount': '3', 'note': 1})\n")
+    found = {line.split(" ")[1] for line in cio_lint("check", "--select", "CIO5").stdout.splitlines()}
+    assert {"CIO502", "CIO505", "CIO506"} <= found
+
+
+def test_a_broken_plan_is_a_usage_error(tmp_path, monkeypatch):
+    from tests.integrations.helpers import cio_lint, write
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"app.py": CODE, "pyproject.toml": '[tool.cio-lint]\ntracking-plan = "plan.toml"\n',
+                     "plan.toml": "[events.a.properties]\nx = 'text'\n"})  # fmt: skip
+    result = cio_lint("check", ".")
+    assert result.exit_code == 2 and "tracking-plan" in result.stderr and "type must be one of" in result.stderr
+    (tmp_path / "bad.toml").write_text("[events\n")
+    result = cio_lint("inventory", "--isolated", "--write-plan", "bad.toml")
+    assert result.exit_code == 2 and "invalid TOML" in result.stderr
+    assert (tmp_path / "bad.toml").read_text() == "[events\n"  # never touched
