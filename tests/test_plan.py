@@ -92,7 +92,7 @@ def test_types_are_compared_by_json_family():
 
 
 def test_the_schema_validates_the_example_and_the_bootstrapped_plan():
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = jsonschema.Draft7Validator(schema())
     validator.check_schema(schema())
     assert list(validator.iter_errors(tomllib.loads(PLAN_TOML))) == []
     plan = bootstrap(project_inventory())
@@ -172,7 +172,7 @@ def test_write_plan_bootstraps_then_appends_what_is_new(tmp_path, monkeypatch):
     write(tmp_path, {"pyproject.toml": '[project]\nname = "app"\n', "app.py": CODE})
     first = cio_lint("inventory", "--write-plan", "cio-plan.toml")
     assert first.exit_code == 0 and "wrote cio-plan.toml: event order_completed (2 properties)" in first.stderr
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = jsonschema.Draft7Validator(schema())
     text = (tmp_path / "cio-plan.toml").read_text()
     assert list(validator.iter_errors(tomllib.loads(text))) == []
     # the user edits the plan; the code changes; the edit stays and only the new parts are added
