@@ -98,8 +98,8 @@ class AsyncRegionIgnored(Rule):
             edit = None
         self.report(
             args.params["region"].value,
-            f"async-customerio {sdk.ASYNC_RELEASE_OBSERVED} ignores region= here: without host= it sends to "
-            f"the US host {_EFFECT.says}; pass host={wanted}",
+            f"async-customerio {sdk.ASYNC_RELEASE_OBSERVED} ignores region=: without host= it sends to "
+            f"{_EFFECT.says} (US); pass host={wanted}",
             self.fix(edit),
         )
 

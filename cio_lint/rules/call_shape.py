@@ -107,10 +107,12 @@ class CallShape(Rule):
         if other is None or name in sdk.CLIENT_BASE_METHODS or not isinstance(node.func, cst.Attribute):
             return  # an unknown name is CIO602's
         error = sdk.NO_ATTRIBUTE.format(cls=cls.name, name=name)
+        article = "an" if other.name[0] in "AEIOU" else "a"
         self.report(
             node.func.attr,
-            f"{name}() is a method of {other.name}, not {cls.name}: the call raises {error.name} before "
-            f"sending; call it on the {other.name} client",
+            f"{name}() is a method of {other.name}, not {cls.name}: {error.name} before sending; "
+            f"use {article} {other.name}",
+            help=f"The call raises {error.says()}.",
         )
 
     def _bind(self, node: cst.Call, call: SdkCall, callable_name: str, key: str) -> None:
@@ -138,9 +140,11 @@ class CallShape(Rule):
         if alias is not None:
             self.report(
                 alias.keyword,
-                f"identify() has no customer_id parameter: it becomes an attribute and {error.name} "
-                f"(missing '{param}') is raised before sending; pass id=",
+                f"identify() has no customer_id parameter: {error.name} (missing '{param}') before "
+                f"sending; pass id=",
                 self.fix(self.replace(alias.keyword, param)),
+                help=f"identify() takes **attributes, so customer_id= is an attribute and the required "
+                     f"'{param}' is missing: {error.says()}.",
             )
             return
         self.report(

@@ -109,7 +109,7 @@ class CredentialMayBeNone(Rule):
                 auth = sdk.CREDENTIAL_NONE_AUTH[cls.role]
                 self.report(
                     expr,
-                    f"{param}= {what}: {cls.name} builds anyway, every call sending "
+                    f"{param}= {what}: {cls.name} still sends every call with "
                     f"{sdk.CREDENTIAL_NONE.says.format(auth=auth)}; check it or use os.environ[...]",
                 )
 
@@ -118,11 +118,11 @@ class CredentialMayBeNone(Rule):
         if literal is not None and literal.value in (None, ""):
             return "is None" if literal.value is None else "is empty"
         if self._unset_env(expr):
-            return None if self._inside_if_on(call, expr) else "may be unset (os.getenv)"
+            return None if self._inside_if_on(call, expr) else "may be unset"
         if isinstance(expr, cst.Name):
             bound = self._only_use(expr)
             if bound is not None and self._unset_env(bound):
-                return f"({expr.value}) may be unset, unchecked"
+                return f"({expr.value}) may be unset"
         return None
 
     def _unset_env(self, expr: cst.BaseExpression) -> bool:

@@ -89,8 +89,10 @@ class DevicePlatform(Rule):
             keys = ", ".join(f"{k}=" for k in stray)
             self.report(
                 call.args.extra_keywords[stray[0]].keyword,
-                f"add_device() {keys}: the SDK sends these at device.<key>, not in device.attributes "
-                f"where the Track API reads them; use attributes={{...}}",
+                f"add_device() {keys} land at device.<key>, outside device.attributes where the Track "
+                f"API reads them; use attributes={{...}}",
+                help=f"The SDK sends every keyword of add_device() other than {', '.join(sdk.DEVICE_FIELDS)} "
+                     f"beside the device's attributes, not in them ({sdk.DEVICE_DOCS}).",
             )
 
     def _report_platform(self, platform: cst.BaseExpression, literal) -> None:

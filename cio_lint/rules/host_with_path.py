@@ -120,7 +120,7 @@ class HostWithPath(Rule):
         elif param == "host" and ":" in authority and call.arg("port") is not None:
             self.report(
                 expr,
-                f"host= has a port and port= is passed too: the URL gets both, so the SDK raises "
+                f"host= has a port and port= is given: the URL gets both and the SDK raises "
                 f"{sdk.HOST_PORT_TWICE.error} ({sdk.HOST_PORT_TWICE.says}); give the port once",
             )
 

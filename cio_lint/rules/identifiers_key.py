@@ -110,8 +110,8 @@ class IdentifiersKey(Rule):
                 fix = self.fix(self.replace(key_node, f"{quote}{fixed}{quote}"))
         self.report(
             key_node,
-            f"identifiers key {key!r}: Customer.io matches people by {_KEYS} only, and the SDK "
-            f"{_EFFECT.says}; use one of those",
+            f"identifiers key {key!r}: the SDK {_EFFECT.says}, but Customer.io matches only by "
+            f"{_KEYS}; use one",
             fix,
         )
 

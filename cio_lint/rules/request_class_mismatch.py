@@ -95,10 +95,12 @@ class RequestClassMismatch(Rule):
             return
         method = call.target.name
         other = _METHOD_FOR.get(given)
-        instead = f"use {other}() or a {expected}" if other else f"pass a {expected}"
-        sent = "sending nothing" if not _EFFECT.sends else "though it sends"
+        instead = f"use {other}()" if other else f"pass a {expected}"
+        sent = "sends nothing" if not _EFFECT.sends else "still sends"
         self.report(
             argument,
-            f"{method}() takes a {expected}: a {given} makes the SDK raise {_EFFECT.error}, {sent}; "
+            f"{method}() takes a {expected}, not a {given}: the SDK raises {_EFFECT.error} and {sent}; "
             f"{instead}",
+            help=f"Each send_* converts only its own request class; another one fails inside the SDK "
+                 f"(AttributeError, {_EFFECT.says!r}), wrapped in {_EFFECT.error}.",
         )

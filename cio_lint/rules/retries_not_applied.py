@@ -82,6 +82,6 @@ class RetriesNotApplied(Rule):
         says = _EFFECT.says.format(retries=literal.value)
         self.report(
             expr,
-            f"retries={literal.value}: before customerio {_SINCE} ({version.constraint}) {which} and error "
-            f"statuses get one attempt, yet errors say \"{says}\"; retry yourself or upgrade",
+            f"retries={literal.value}: {which} and error statuses get one try before customerio {_SINCE} "
+            f"({version.constraint}), despite \"{says}\"; upgrade or retry yourself",
         )

@@ -139,14 +139,19 @@ class UnserializableValue(Rule):
                 return
             self.report(
                 value,
-                f"{key}: nested datetimes are converted only from customerio {sdk.NESTED_DATETIME_SINCE}; on "
-                f"{version.constraint} the SDK raises {_EFFECT.error}; send {_ADVICE[kind]}",
+                f"{key}: a nested datetime before customerio {sdk.NESTED_DATETIME_SINCE} ({version.constraint}) "
+                f"makes the SDK raise {_EFFECT.error}; send {_ADVICE[kind]}",
+                help=f"Releases before {sdk.NESTED_DATETIME_SINCE} convert only top-level datetimes; a nested one "
+                     f"fails JSON encoding (\"Object of type datetime {_EFFECT.says}\") and nothing is sent.",
             )
             return
+        what = "bytes" if kind == "bytes" else f"a {kind}"
         self.report(
             value,
-            f"{key} holds a {kind} value, which JSON cannot encode: the SDK raises {_EFFECT.error}, "
-            f"sending nothing; send {_ADVICE[kind]}",
+            f"{key} is {what}: JSON cannot encode it, so the SDK raises {_EFFECT.error} and sends "
+            f"nothing; send {_ADVICE[kind]}",
+            help=f"The SDK converts only datetimes before encoding: \"Object of type {kind} {_EFFECT.says}\" "
+                 f"is wrapped in {_EFFECT.error} like a transport error, in every release.",
         )
 
     def _kind(self, expr: cst.BaseExpression) -> Optional[str]:
