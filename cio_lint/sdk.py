@@ -208,6 +208,11 @@ BLANK_CHECK_SINCE = "1.0"
 #: this release on an aware one is converted to UTC; before it, its zone was replaced by UTC
 #: (the offset dropped): `int(dt.replace(tzinfo=timezone.utc).timestamp())`, 1.0-3.0.0.
 AWARE_DATETIME_SINCE = "3.1.0"
+#: What the SDK does with datetimes, in the words CIO202 uses (observed: naive 12:00 is sent
+#: as 12:00 UTC in every release; aware +02:00 12:00 is sent as 12:00 UTC before 3.1.0).
+#: Grounded: tests/grounding/test_datetimes.py
+NAIVE_DATETIME_READ = "reads it as UTC"
+AWARE_OFFSET_DROPPED = "drops the offset"
 #: From this release on datetimes nested in dicts and lists are converted too; before it only the
 #: top level of the payload (and of track's `data`) was, and a nested one fails JSON encoding.
 NESTED_DATETIME_SINCE = "3.1.0"
@@ -753,6 +758,16 @@ TRANSPORT_RAISES = Raises(CUSTOMERIO_EXCEPTION, "Failed to receive valid respons
 #: What a handler for a requests/urllib3/builtin transport error misses: the SDK raises
 #: TRANSPORT_RAISES instead, in every release (3.x chains the original as `__cause__`).
 TRANSPORT_EFFECT = f"wrapped in {TRANSPORT_RAISES.name}"
+
+#: Credentials as the clients send them (observed): APIClient puts its key in
+#: `Authorization: Bearer <key>`; CustomerIO sends Basic auth site_id:api_key, and a missing
+#: one as the text "None". A URL without a scheme (APIClient's 2nd positional) fails inside
+#: the request, wrapped as TRANSPORT_RAISES whose text names "Invalid URL".
+#: Grounded: tests/grounding/test_credentials.py
+APP_AUTH_SCHEME = "Bearer"
+TRACK_AUTH_SCHEME = "Basic"
+MISSING_CREDENTIAL_SENT_AS = "None"
+BAD_URL_TEXT = "Invalid URL"
 
 #: Python's own binding errors, as CPython 3.11 words them for the SDK's methods.
 #: Grounded: test_sdk_api.py (track keywords on 3.x, positional data on 2.x, request fields)

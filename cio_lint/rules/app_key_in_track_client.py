@@ -15,9 +15,14 @@ class AppKeyInTrackClient(Rule):
     App API key, or a client built with fewer than its two credentials.
 
     ## Why is this bad?
-    `CustomerIO(site_id, api_key)` authenticates with HTTP Basic auth `site_id:api_key`. An
-    App API key is refused by the Track API with 401. With only one credential the other is
-    `None`: the SDK sends `Basic <site_id>:None`, and every call is refused with 401.
+    `CustomerIO(site_id, api_key)` authenticates with HTTP Basic auth `site_id:api_key`
+    (`sdk.TRACK_AUTH_SCHEME`; observed: `tests/grounding/test_credentials.py::
+    test_track_client_sends_an_app_key_as_basic_password`). The Track API takes the
+    workspace's site id and Track API key (https://docs.customer.io/api/track/), not an App
+    API key. With only one credential the other is `None`: the SDK sends `Basic
+    <site_id>:None` (`sdk.MISSING_CREDENTIAL_SENT_AS`;
+    `test_track_client_with_one_credential_sends_basic_key_colon_none`). What the server
+    answers is not observable offline, so the message states only what is sent.
 
     ## Example
     ```python
@@ -62,16 +67,22 @@ class AppKeyInTrackClient(Rule):
             if found and found[0] == APP:
                 self.report(
                     value,
-                    f"{found[1]} looks like an App API key, but CustomerIO authenticates to the "
-                    f"Track API with Basic auth site_id:api_key, which refuses App API keys with "
-                    f"401; pass the workspace's site id and Track API key",
+                    f"{found[1]} looks like an App API key: CustomerIO sends it in {sdk.TRACK_AUTH_SCHEME} "
+                    f"auth to the Track API; pass the Track API key",
+                    help=(f"CustomerIO authenticates with {sdk.TRACK_AUTH_SCHEME} auth site_id:api_key (observed: "
+                          "tests/grounding/test_credentials.py::test_track_client_sends_an_app_key_as_basic_"
+                          "password); Customer.io's Track API takes the workspace's site id and Track API key "
+                          "(https://docs.customer.io/api/track/), not an App API key."),
                 )
                 return
         missing = [p for p in credentials if p not in {param for param, _ in given}]
         if missing and not call.args.dynamic:
             self.report(
                 node,
-                f"CustomerIO is built without {' and '.join(missing)}: the SDK sends Basic auth "
-                f"with None in its place and the Track API refuses every call with 401; pass "
-                f"both the site id and the Track API key",
+                f"CustomerIO is built without {' and '.join(missing)}: every call sends "
+                f"{sdk.MISSING_CREDENTIAL_SENT_AS!r} in its place; pass the site id and Track API key",
+                help=(f"The SDK builds the client anyway and sends {sdk.TRACK_AUTH_SCHEME} auth with the text "
+                      f"{sdk.MISSING_CREDENTIAL_SENT_AS!r} for the missing credential (observed: tests/grounding/"
+                      "test_credentials.py::test_track_client_with_one_credential_sends_basic_key_colon_none); "
+                      "the Track API needs both the site id and the Track API key."),
             )

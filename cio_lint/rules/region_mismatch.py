@@ -164,8 +164,8 @@ def region_help(who: str, how: str, host: str, role: str, actual: sdk.Region, wa
     source = (sdk.TRACK_EU_DATA_VIA_US if wanted.name == "eu" else sdk.TRACK_US_DATA_VIA_EU).source \
         if role == sdk.TRACK else sdk.OTHER_APIS_REGION.source
     return (f"{who} is built {how}, so its requests and the workspace's credentials go to {host}, "
-            f"a host of the {actual.name.upper()} region, while {origin} says the workspace "
-            f"is in the {wanted.name.upper()} region. "
+            f"a host of the {actual.name.upper()} region, while the workspace "
+            f"is in the {wanted.name.upper()} region ({origin}). "
             + (("Customer.io documents that traffic of an EU account sent to the US endpoints is "
                 "redirected but passes through US servers and may be logged in the US"
                 if wanted.name == "eu" else

@@ -18,10 +18,14 @@ class TrackKeyInAppClient(Rule):
 
     ## Why is this bad?
     `APIClient(key, url=None, region=Regions.US, ...)` takes one credential, the App API key,
-    and sends it as `Authorization: Bearer <key>`. A Track site id or API key is refused by
-    the App API with 401. A second positional argument is the `url` parameter in every
+    and sends it as `Authorization: Bearer <key>` (`sdk.APP_AUTH_SCHEME`; observed:
+    `tests/grounding/test_credentials.py::test_app_client_sends_a_track_key_as_bearer`). The
+    App API authenticates with App API keys (https://docs.customer.io/api/app/), not a Track
+    site id or API key; the server's answer is not observable offline, so the message states
+    only what is sent. A second positional argument is the `url` parameter in every
     release: the key becomes the base URL, and every send fails with `CustomerIOException`
-    ("Invalid URL ... No scheme supplied").
+    ("Invalid URL ... No scheme supplied"; `sdk.TRANSPORT_RAISES`, `sdk.BAD_URL_TEXT`,
+    `test_app_client_second_positional_is_the_url`).
 
     ## Example
     ```python
@@ -66,9 +70,13 @@ class TrackKeyInAppClient(Rule):
         if url_arg is not None and url_arg.keyword is None and not self._looks_like_url(url_arg.value):
             self.report(
                 url_arg.value,
-                "APIClient's second parameter is `url`, not a credential: this value becomes the "
-                "base URL, so every send fails with CustomerIOException (Invalid URL); APIClient "
-                "takes one credential, the App API key: APIClient(app_api_key, region=...)",
+                f"APIClient's 2nd parameter is url: every send raises {sdk.TRANSPORT_RAISES.name} "
+                f"({sdk.BAD_URL_TEXT}); pass only the App API key",
+                help=("APIClient(key, url=None, region=...) takes one credential; a second positional value "
+                      f"becomes the base URL, so every send fails inside the SDK: {sdk.TRANSPORT_RAISES.says()} "
+                      f"with requests' MissingSchema, {sdk.BAD_URL_TEXT} (observed: tests/grounding/"
+                      "test_credentials.py::test_app_client_second_positional_is_the_url). Use "
+                      "APIClient(app_api_key, region=...)."),
             )
             return
         key = call.arg("key")
@@ -76,9 +84,13 @@ class TrackKeyInAppClient(Rule):
         if found and found[0] == TRACK:
             self.report(
                 key,
-                f"{found[1]} looks like a Track credential, but APIClient sends its key as "
-                f"`Authorization: Bearer <key>` to the App API, which refuses Track credentials "
-                f"with 401; pass an App API key (Settings > API Credentials > App API keys)",
+                f"{found[1]} looks like a Track credential: APIClient sends it as an App API "
+                f"{sdk.APP_AUTH_SCHEME} token; pass an App API key",
+                help=(f"APIClient sends its key as `Authorization: {sdk.APP_AUTH_SCHEME} <key>` (observed: "
+                      "tests/grounding/test_credentials.py::test_app_client_sends_a_track_key_as_bearer); "
+                      "Customer.io's App API authenticates with App API keys (https://docs.customer.io/api/"
+                      "app/), which are not the Track site id or API key. Create one under Settings > API "
+                      "Credentials > App API keys."),
             )
 
     def _looks_like_url(self, expr: cst.BaseExpression) -> bool:

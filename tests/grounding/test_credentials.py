@@ -7,6 +7,8 @@ import base64
 
 import pytest
 
+from cio_lint import sdk
+
 from .support import FAMILIES, V3, expect_flag, expect_no_flag, line_of, sdk_settings
 
 CUSTOMER_IO_EXCEPTION = "customerio.client_base.CustomerIOException"
@@ -37,8 +39,8 @@ def test_app_client_second_positional_is_the_url(run, sdks, server, version):
     outcome = run(sdks.sdk(version), APP_CLIENT_TWO_POSITIONAL, offline=True)
 
     assert outcome.out == {"url": "TRACK_API_KEY", "key": "SITE_ID"}
-    assert outcome.raised == CUSTOMER_IO_EXCEPTION, outcome.describe()
-    assert "MissingSchema" in outcome.message
+    assert sdk.TRANSPORT_RAISES.matches(outcome.raised, outcome.message), outcome.describe()
+    assert "MissingSchema" in outcome.message and sdk.BAD_URL_TEXT in outcome.message
     assert "Invalid URL 'TRACK_API_KEY/v1/send/email'" in outcome.message
     if version == V3:
         assert outcome.cause == "requests.exceptions.MissingSchema"
@@ -48,7 +50,8 @@ def test_app_client_second_positional_is_the_url(run, sdks, server, version):
     assert outcome.offline == [] and server.seen() == []
 
     line = line_of(APP_CLIENT_TWO_POSITIONAL, "client = APIClient(")
-    expect_flag(APP_CLIENT_TWO_POSITIONAL, "CIO301", line=line, **sdk_settings(version))
+    expect_flag(APP_CLIENT_TWO_POSITIONAL, "CIO301", line=line,
+                says=(f"raises {sdk.TRANSPORT_RAISES.name}", sdk.BAD_URL_TEXT), **sdk_settings(version))
 
 
 APP_CLIENT_TRACK_KEY = """\
@@ -68,10 +71,10 @@ def test_app_client_sends_a_track_key_as_bearer(run, sdks, server, version):
     assert outcome.raised is None, outcome.describe()
     [request] = server.seen()
     assert (request.method, request.path) == ("POST", "/v1/send/email")
-    assert request.header("Authorization") == "Bearer TRACK_KEY"
+    assert request.header("Authorization") == f"{sdk.APP_AUTH_SCHEME} TRACK_KEY"
 
     line = line_of(APP_CLIENT_TRACK_KEY, "client = APIClient(")
-    expect_flag(APP_CLIENT_TRACK_KEY, "CIO301", line=line, **sdk_settings(version))
+    expect_flag(APP_CLIENT_TRACK_KEY, "CIO301", line=line, says=f"{sdk.APP_AUTH_SCHEME} token", **sdk_settings(version))
 
 
 # --- CIO302 -----------------------------------------------------------------------------------
@@ -92,10 +95,11 @@ def test_track_client_with_one_credential_sends_basic_key_colon_none(run, sdks, 
     [request] = server.seen()
     assert (request.method, request.path) == ("PUT", "/api/v1/customers/u")
     # requests stringifies the missing api_key: the password is the text "None"
-    assert basic_credentials(request.header("Authorization")) == "APP_KEY:None"
+    assert basic_credentials(request.header("Authorization")) == f"APP_KEY:{sdk.MISSING_CREDENTIAL_SENT_AS}"
 
     line = line_of(TRACK_CLIENT_ONE_CREDENTIAL, "client = CustomerIO(")
-    expect_flag(TRACK_CLIENT_ONE_CREDENTIAL, "CIO302", line=line, **sdk_settings(version))
+    expect_flag(TRACK_CLIENT_ONE_CREDENTIAL, "CIO302", line=line, says=f"sends {sdk.MISSING_CREDENTIAL_SENT_AS!r}",
+                **sdk_settings(version))
 
 
 TRACK_CLIENT_APP_KEY_AS_API_KEY = """\
@@ -115,10 +119,12 @@ def test_track_client_sends_an_app_key_as_basic_password(run, sdks, server, vers
     assert outcome.raised is None, outcome.describe()
     [request] = server.seen()
     # The App key travels as the Basic password of the Track scheme, never as a Bearer token.
+    assert request.header("Authorization").startswith(f"{sdk.TRACK_AUTH_SCHEME} ")
     assert basic_credentials(request.header("Authorization")) == "SITE_ID:APPKEY"
 
     line = line_of(TRACK_CLIENT_APP_KEY_AS_API_KEY, "client = CustomerIO(")
-    expect_flag(TRACK_CLIENT_APP_KEY_AS_API_KEY, "CIO302", line=line, **sdk_settings(version))
+    expect_flag(TRACK_CLIENT_APP_KEY_AS_API_KEY, "CIO302", line=line, says=f"in {sdk.TRACK_AUTH_SCHEME} auth",
+                **sdk_settings(version))
 
 
 TRACK_CLIENT_BOTH_CREDENTIALS = """\

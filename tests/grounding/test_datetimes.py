@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from cio_lint import sdk
+
 from .support import FAMILIES, V2, V3, expect_flag, expect_no_flag, line_of, sdk_settings
 
 NAIVE_NOW = """\
@@ -52,7 +54,8 @@ def test_naive_local_time_is_read_as_utc(run, sdks, server, version):
     assert outcome.raised is None, outcome.describe()
     # the wall clock of UTC+8 sent as if it were UTC: eight hours in the future
     assert abs(sent_minus_true(outcome, server) - 8 * 3600) <= 5
-    expect_flag(NAIVE_NOW, "CIO202", line=line_of(NAIVE_NOW, "datetime.now()"), **sdk_settings(version))
+    expect_flag(NAIVE_NOW, "CIO202", line=line_of(NAIVE_NOW, "datetime.now()"), says=sdk.NAIVE_DATETIME_READ,
+                **sdk_settings(version))
 
 
 @pytest.mark.slow
@@ -60,7 +63,7 @@ def test_aware_offset_is_dropped_before_3_1(run, sdks, server):
     outcome = run(sdks.sdk(V2), AWARE_PLUS_TWO)
     assert outcome.raised is None, outcome.describe()
     assert abs(sent_minus_true(outcome, server) - 2 * 3600) <= 5  # +02:00 wall clock read as UTC
-    expect_flag(AWARE_PLUS_TWO, "CIO202", **sdk_settings(V2))
+    expect_flag(AWARE_PLUS_TWO, "CIO202", says=sdk.AWARE_OFFSET_DROPPED, **sdk_settings(V2))
 
 
 def test_aware_offset_is_converted_from_3_1(run, sdks, server):
