@@ -30,12 +30,12 @@ def test_the_equivalence_tests_pass_on_the_newest_libcst(tmp_path):
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    # This venv's packages (pytest, cio-lint's other dependencies) come after the new venv's
-    # own, so its newest libcst wins.
-    (Path(site) / "zz_parent_site.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "libcst"],
                              capture_output=True, text=True, timeout=600)  # fmt: skip
     assert install.returncode == 0, f"{NEEDS_INDEX}:\n{install.stderr[-2000:]}"
+    # Then this venv's packages (pytest, cio-lint's other dependencies) are added after the new
+    # venv's own, so its newest libcst wins (added before, pip would find 1.9 installed).
+    (Path(site) / "zz_parent_site.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     version = subprocess.run([str(python), "-c", "import libcst, importlib.metadata as m; "
                               "print(m.version('libcst'), libcst.__file__)"],
                              capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
