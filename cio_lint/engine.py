@@ -17,7 +17,7 @@ import os
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Sequence, Type, Union
 
-from cio_lint import codes, parsing
+from cio_lint import codes, parsing, sdk
 from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from cio_lint.config import Settings, path_glob
 from cio_lint.finding import Finding
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
 PARSE_ERROR = PARSE_ERROR_CODE
 #: Bytes a file must contain to be worth parsing: nothing else can reach the SDK, except
 #: project modules that provide clients (added per project from its index).
-SDK_NEEDLE = b"customerio"
+SDK_NEEDLE = sdk.PACKAGE.encode()
 #: The parse guard, size cap and time limit live in cio_lint/parsing.py (every parse anywhere
 #: goes through it).
 

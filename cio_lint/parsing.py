@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Tuple, Union
 
+from cio_lint import sdk
 from cio_lint.text import decode_source
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ _KINDS = (
 )
 
 
-def read_source(path: Union[str, Path], needle: bytes = b"customerio") -> Tuple[bytes, Optional[str]]:
+def read_source(path: Union[str, Path], needle: bytes = sdk.PACKAGE.encode()) -> Tuple[bytes, Optional[str]]:
     """(bytes, None) for a regular file of at most MAX_SOURCE_BYTES, else (b"", reason).
 
     Only a regular file is read: a FIFO named `x.py` would block the run forever and

@@ -11,6 +11,7 @@ grounding tests in `tests/grounding/` re-observe the ones that rule messages rel
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Mapping, Optional, Tuple
@@ -31,6 +32,10 @@ RELEASES: Tuple[str, ...] = (
 )  # fmt: skip
 
 DISTRIBUTION = "customerio"
+#: The import package the SDK installs (customerio-cdp-analytics installs into it too).
+PACKAGE = "customerio"
+#: The clients' keyword naming the workspace's region (1.1+; Regions.US / Regions.EU).
+REGION_PARAM = "region"
 CDP_DISTRIBUTION = "customerio-cdp-analytics"
 #: Distributions that install the `customerio` import package (same module, other names).
 SDK_DISTRIBUTIONS = ("customerio", "python-customerio")
@@ -57,10 +62,6 @@ class SdkVersion:
     def newest(self) -> Version:
         """The release a fresh install of the project gets."""
         return self.releases[-1]
-
-    @property
-    def oldest(self) -> Version:
-        return self.releases[0]
 
     def admits(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
         """Does any admitted release fall in [since, until)?"""
@@ -138,13 +139,19 @@ def parse_release(text: str) -> Optional[Version]:
 # Signatures
 
 
-@dataclass(frozen=True)
+#: Records read better with keywords; Python 3.10+ enforces it (3.9 has no kw_only).
+_KEYWORDS_ONLY = {"kw_only": True} if sys.version_info >= (3, 10) else {}
+
+
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class Shape:
-    """One signature of a callable, valid for releases in [since, until)."""
+    """One signature of a callable, valid for releases in [since, until). Written with
+    keywords (`Shape(since="3.0.0", params=(...), attributes="data")`): seven positional
+    values were more than a reader can decode."""
 
     since: str
-    until: Optional[str]
     params: Tuple[str, ...]  # positional-or-keyword parameters after `self`, in order
+    until: Optional[str] = None  # None: still in the newest release
     var_keyword: bool = False  # accepts **kwargs
     #: where the person/event attributes go: "**" (keyword arguments) or a parameter name
     attributes: Optional[str] = None
@@ -231,65 +238,69 @@ def _blank(param: str, method: str) -> str:
 _TRACK_METHODS = {
     m.name: m
     for m in (
-        _m("identify", Shape("0.1.1", None, ("id",), True, "**", identifiers=("id",)),
+        _m("identify", Shape(since="0.1.1", params=("id",), var_keyword=True, attributes="**", identifiers=("id",)),
            id=_blank("id", "identify")),
         _m("track",
-           Shape("0.1.1", "3.0.0", ("customer_id", "name"), True, "**",
+           Shape(since="0.1.1", params=("customer_id", "name"), until="3.0.0", var_keyword=True, attributes="**",
                  identifiers=("customer_id",)),
-           Shape("3.0.0", None, ("customer_id", "name", "data", "id", "timestamp"), False,
-                 "data", ("timestamp",), ("customer_id",)),
+           Shape(since="3.0.0", params=("customer_id", "name", "data", "id", "timestamp"),
+                 attributes="data", timestamps=("timestamp",), identifiers=("customer_id",)),
            event_name="name", customer_id=_blank("customer_id", "track")),
         _m("track_anonymous",
-           Shape("1.2", "1.5", ("anonymous_id", "name"), True, "**",
+           Shape(since="1.2", params=("anonymous_id", "name"), until="1.5", var_keyword=True, attributes="**",
                  identifiers=("anonymous_id",)),
            # Since 1.5 a blank anonymous_id is omitted from the request, not an error.
-           Shape("1.5", "3.0.0", ("anonymous_id", "name"), True, "**"),
-           Shape("3.0.0", None, ("anonymous_id", "name", "data", "id", "timestamp"), False,
-                 "data", ("timestamp",)),
+           Shape(since="1.5", params=("anonymous_id", "name"), until="3.0.0", var_keyword=True, attributes="**"),
+           Shape(since="3.0.0", params=("anonymous_id", "name", "data", "id", "timestamp"),
+                 attributes="data", timestamps=("timestamp",)),
            event_name="name", anonymous_id=_blank("anonymous_id", "track")),
-        _m("pageview", Shape("0.1.1", None, ("customer_id", "page"), True, "**",
+        _m("pageview", Shape(since="0.1.1", params=("customer_id", "page"), var_keyword=True, attributes="**",
                              identifiers=("customer_id",)),
            customer_id=_blank("customer_id", "pageview")),
-        _m("backfill", Shape("0.1.1", None, ("customer_id", "name", "timestamp"), True, "**",
-                             ("timestamp",), ("customer_id",)),
+        _m("backfill", Shape(since="0.1.1", params=("customer_id", "name", "timestamp"), var_keyword=True,
+                             attributes="**", timestamps=("timestamp",), identifiers=("customer_id",)),
            event_name="name", customer_id=_blank("customer_id", "backfill")),
-        _m("delete", Shape("0.1.1", None, ("customer_id",), identifiers=("customer_id",)),
+        _m("delete", Shape(since="0.1.1", params=("customer_id",), identifiers=("customer_id",)),
            customer_id=_blank("customer_id", "delete")),
         _m("add_device",
-           Shape("0.3", None, ("customer_id", "device_id", "platform"), True, "**",
+           Shape(since="0.3", params=("customer_id", "device_id", "platform"), var_keyword=True, attributes="**",
                  identifiers=("customer_id", "device_id")),
            customer_id=_blank("customer_id", "add_device"),
            device_id=_blank("device_id", "add_device")),
         _m("delete_device",
-           Shape("0.3", None, ("customer_id", "device_id"),
+           Shape(since="0.3", params=("customer_id", "device_id"),
                  identifiers=("customer_id", "device_id")),
            customer_id=_blank("customer_id", "delete_device"),
            device_id=_blank("device_id", "delete_device")),
-        _m("suppress", Shape("0.4", None, ("customer_id",), identifiers=("customer_id",)),
+        _m("suppress", Shape(since="0.4", params=("customer_id",), identifiers=("customer_id",)),
            customer_id=_blank("customer_id", "suppress")),
-        _m("unsuppress", Shape("0.4", None, ("customer_id",), identifiers=("customer_id",)),
+        _m("unsuppress", Shape(since="0.4", params=("customer_id",), identifiers=("customer_id",)),
            customer_id=_blank("customer_id", "unsuppress")),
         _m("merge_customers",
-           Shape("1.3", None, ("primary_id_type", "primary_id", "secondary_id_type",
-                               "secondary_id"), identifiers=("primary_id", "secondary_id")),
+           Shape(since="1.3", params=("primary_id_type", "primary_id", "secondary_id_type", "secondary_id"),
+                 identifiers=("primary_id", "secondary_id")),
            primary_id="primary customer_id cannot be blank",
            secondary_id="secondary customer_id cannot be blank"),
-        _m("add_to_segment", Shape("0.5", "1.0", ("segment_id", "customer_ids"))),
-        _m("remove_from_segment", Shape("0.5", "1.0", ("segment_id", "customer_ids"))),
-        _m("batch", Shape("3.0.0", None, ("operations",))),
-        _m("close", Shape("3.0.0", None, ())),
+        _m("add_to_segment", Shape(since="0.5", params=("segment_id", "customer_ids"), until="1.0")),
+        _m("remove_from_segment", Shape(since="0.5", params=("segment_id", "customer_ids"), until="1.0")),
+        _m("batch", Shape(since="3.0.0", params=("operations",))),
+        _m("close", Shape(since="3.0.0", params=())),
     )
 }  # fmt: skip
+
+#: The release from which track() / track_anonymous() take the event's attributes as `data=`
+#: (before it, as keyword arguments), read from their signatures above.
+TRACK_DATA_SINCE = next(s.since for s in _TRACK_METHODS["track"].shapes if s.attributes == "data")
 
 _APP_METHODS = {
     m.name: m
     for m in (
-        _m("send_email", Shape("1.0", None, ("request",))),
-        _m("send_push", Shape("2.1", None, ("request",))),
-        _m("send_sms", Shape("2.2", None, ("request",))),
-        _m("send_inbox_message", Shape("2.3", None, ("request",))),
-        _m("send_in_app", Shape("2.4", None, ("request",))),
-        _m("send_whatsapp", Shape("3.2.0", None, ("request",))),
+        _m("send_email", Shape(since="1.0", params=("request",))),
+        _m("send_push", Shape(since="2.1", params=("request",))),
+        _m("send_sms", Shape(since="2.2", params=("request",))),
+        _m("send_inbox_message", Shape(since="2.3", params=("request",))),
+        _m("send_in_app", Shape(since="2.4", params=("request",))),
+        _m("send_whatsapp", Shape(since="3.2.0", params=("request",))),
     )
 }
 
@@ -301,10 +312,9 @@ CLASSES: Tuple[SdkClass, ...] = (
         TRACK,
         ("customerio.CustomerIO", "customerio.track.CustomerIO"),
         (
-            Shape("0.1.1", "1.1", ("site_id", "api_key", "host") + _TRACK_INIT_TAIL),
-            Shape("1.1", "1.6", ("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL),
-            Shape("1.6", None,
-                  ("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL
+            Shape(since="0.1.1", params=("site_id", "api_key", "host") + _TRACK_INIT_TAIL, until="1.1"),
+            Shape(since="1.1", params=("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL, until="1.6"),
+            Shape(since="1.6", params=("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL
                   + ("use_connection_pooling",)),
         ),
         _TRACK_METHODS,
@@ -316,9 +326,9 @@ CLASSES: Tuple[SdkClass, ...] = (
         APP,
         ("customerio.APIClient", "customerio.api.APIClient"),
         (
-            Shape("1.0", "1.1", ("key", "url") + _APP_INIT_TAIL),
-            Shape("1.1", "1.6", ("key", "url", "region") + _APP_INIT_TAIL),
-            Shape("1.6", None, ("key", "url", "region") + _APP_INIT_TAIL
+            Shape(since="1.0", params=("key", "url") + _APP_INIT_TAIL, until="1.1"),
+            Shape(since="1.1", params=("key", "url", "region") + _APP_INIT_TAIL, until="1.6"),
+            Shape(since="1.6", params=("key", "url", "region") + _APP_INIT_TAIL
                   + ("use_connection_pooling",)),
         ),
         _APP_METHODS,
@@ -339,7 +349,7 @@ def _request(name: str, since: str, *params: str) -> SdkClass:
         name,
         REQUEST,
         (f"customerio.{name}", f"customerio.api.{name}"),
-        (Shape(since, None, params, timestamps=("send_at",)),),
+        (Shape(since=since, params=params, timestamps=("send_at",)),),
         since=since,
     )
 
@@ -732,7 +742,6 @@ class Raises:
 CUSTOMERIO_EXCEPTION = "customerio.client_base.CustomerIOException"
 
 
-
 def blank_id_raises(text: str) -> Raises:
     """A blank identifier, 1.0+ (the text per method and parameter: `Method.blank_errors`).
     Grounded: tests/grounding/test_identity.py::test_blank_identifier_raises_before_any_request"""
@@ -1103,3 +1112,9 @@ CDP_IDENTITY_FUNCTIONS = ("track", "identify", "page", "screen")
 #: `analytics.track(*args, **kwargs)` proxies to `Client.track`, which has no **kwargs.
 CDP_TRACK_CALLABLE = "Client.track"
 CDP_PROPERTIES_PARAM = "properties"
+
+
+def in_package(module: str) -> bool:
+    """Is the dotted name `module` the `customerio` package or something inside it? (Whether
+    the project shadows the package with its own is the project index's to say.)"""
+    return module == PACKAGE or module.startswith(PACKAGE + ".")

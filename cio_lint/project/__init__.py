@@ -55,7 +55,7 @@ class Project:
 
 def _shadows_sdk(root: Path) -> bool:
     for base in (root, root / "src"):
-        if (base / "customerio.py").is_file() or (base / "customerio" / "__init__.py").is_file():
+        if (base / f"{sdk.PACKAGE}.py").is_file() or (base / sdk.PACKAGE / "__init__.py").is_file():
             return True
     return False
 

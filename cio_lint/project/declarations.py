@@ -44,6 +44,7 @@ from packaging.version import InvalidVersion, Version
 from cio_lint.project.root import find_root, has_marker, is_requirements_name, list_dir
 from cio_lint.sdk import (
     CDP_DISTRIBUTION,
+    PACKAGE,
     RELEASES,
     SDK_DISTRIBUTIONS,
     UNKNOWN_VERSION,
@@ -326,7 +327,7 @@ def _read_text(path: Path, *, needle: Optional[str] = None) -> Optional[str]:
 
 
 def _load_toml(path: Path) -> Optional[Tuple[Dict[str, Any], List[str]]]:
-    text = _read_text(path, needle="customerio")
+    text = _read_text(path, needle=PACKAGE)
     if text is None:
         return None
     try:
@@ -476,7 +477,7 @@ def _read_package_lock(path: Path) -> List[Declaration]:
 
 
 def _read_pipfile_lock(path: Path) -> List[Declaration]:
-    text = _read_text(path, needle="customerio")
+    text = _read_text(path, needle=PACKAGE)
     if text is None:
         return []
     try:
@@ -915,7 +916,7 @@ def _inside(path: Path, directory: Path) -> bool:
 
 
 def _read_setup_py(path: Path) -> List[Declaration]:
-    text = _read_text(path, needle="customerio")
+    text = _read_text(path, needle=PACKAGE)
     if text is None:
         return []
     try:

@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
+from cio_lint import sdk
+
 
 class ModuleIndex:
     """The project's own modules by name, read as bytes: where each one is, what it imports,
@@ -108,7 +110,7 @@ class ModuleIndex:
             return self._imports[module]
 
     def _is_seed(self, module: str, data: bytes) -> bool:
-        return module in self.factory_modules or b"customerio" in data
+        return module in self.factory_modules or sdk.PACKAGE.encode() in data
 
     def may_provide(self, module: str) -> bool:
         """May `module` hand SDK values to its importers? It mentions customerio, is a declared

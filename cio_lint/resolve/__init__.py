@@ -7,13 +7,11 @@ package may import `cio_lint.project`, never the reverse.
 """
 
 from cio_lint.resolve.resolver import (
-    ANY_CLIENT,
     CDP_CALL,
     CLASS,
     CONSTRUCT,
     FACTORY,
     INSTANCE,
-    METADATA,
     METHOD,
     MODULE,
     BoundArguments,
@@ -28,7 +26,6 @@ from cio_lint.resolve.resolver import (
 )
 
 __all__ = [
-    "ANY_CLIENT",
     "BoundArguments",
     "CDP_CALL",
     "CLASS",
@@ -37,7 +34,6 @@ __all__ = [
     "FACTORY",
     "INSTANCE",
     "Literal",
-    "METADATA",
     "METHOD",
     "MODULE",
     "Resolver",

@@ -43,9 +43,6 @@ from cio_lint.resolve.values import SplatKey, splat_keys
 if TYPE_CHECKING:
     from cio_lint.resolve.summaries import Summaries
 
-#: The metadata the resolver reads; the engine resolves them once per file.
-METADATA = (ScopeProvider, QualifiedNameProvider, ParentNodeProvider)
-
 CLASS = "class"
 INSTANCE = "instance"
 MODULE = "module"
@@ -79,11 +76,6 @@ class SdkValue:
     def then(self, *step) -> "SdkValue":
         """A DEFERRED value with one more step (cio_lint.project.summary's CALL, ...)."""
         return SdkValue(DEFERRED, ref=self.ref, ops=(*self.ops, tuple(step)))
-
-
-#: A client of either kind, from a factory declared in `client-factories`: the method called
-#: on it tells which SDK class it is.
-ANY_CLIENT = SdkValue(INSTANCE, None)
 
 
 @dataclass(frozen=True)
@@ -183,7 +175,7 @@ class Resolver:
         """Qualified names of `node` inside the `customerio` package (empty if shadowed)."""
         if self.index is not None and self.index.shadows_sdk:
             return set()
-        return {n for n in self.qualified_names(node) if n == "customerio" or n.startswith("customerio.")}
+        return {n for n in self.qualified_names(node) if sdk.in_package(n)}
 
     # -- what is this expression? ------------------------------------------------------------
 
@@ -234,7 +226,7 @@ class Resolver:
     def _value_of_qualname(self, name: str) -> Optional[SdkValue]:
         """An SDK class or module by its qualified name, else what the project index knows."""
         shadowed = self.index is not None and self.index.shadows_sdk
-        if not shadowed and (name == "customerio" or name.startswith("customerio.")):
+        if not shadowed and sdk.in_package(name):
             cls = sdk.sdk_class(name)
             if cls is not None:
                 return SdkValue(CLASS, cls)
@@ -500,7 +492,7 @@ class Resolver:
             shape = method.shape_for(release) if method else None
         elif target.kind == CONSTRUCT and target.sdk_class is not None:
             if target.init_params is not None:  # a project subclass with its own __init__
-                shape = sdk.Shape("0", None, target.init_params, var_keyword=True)
+                shape = sdk.Shape(since="0", params=target.init_params, var_keyword=True)
             else:
                 shape = target.sdk_class.constructor_for(release)
         args = bind_arguments(call, shape.params) if shape is not None else None

@@ -175,7 +175,7 @@ class Summaries:
         data = self.index.read(module)
         if data is None:
             return EMPTY
-        mentions = module in self.index.factory_modules or b"customerio" in data
+        mentions = module in self.index.factory_modules or sdk.PACKAGE.encode() in data
         if not mentions and not self._imports_something(self.index.imports_of(module)):
             return EMPTY  # step 2
         if self.cache is not None:

@@ -78,9 +78,9 @@ class AsyncRegionIgnored(Rule):
         if not (self.resolver.qualified_names(node.func) & set(sdk.ASYNC_TRACK_QUALNAMES)):
             return
         args = bind_arguments(node, sdk.ASYNC_TRACK_PARAMS)
-        if args.dynamic or "region" not in args.params:
+        if args.dynamic or sdk.REGION_PARAM not in args.params:
             return
-        region = self._region(args.params["region"].value)
+        region = self._region(args.params[sdk.REGION_PARAM].value)
         if region is None or region.name == sdk.DEFAULT_REGION:
             return
         host = args.params.get("host")
@@ -97,7 +97,7 @@ class AsyncRegionIgnored(Rule):
         else:
             edit = None
         self.report(
-            args.params["region"].value,
+            args.params[sdk.REGION_PARAM].value,
             f"async-customerio {sdk.ASYNC_RELEASE_OBSERVED} ignores region=: without host= it sends to "
             f"{_EFFECT.says} (US); pass host={wanted}",
             self.fix(edit),

@@ -65,7 +65,7 @@ class HostRegionConflict(Rule):
         if call is None or not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
             return
         cls = call.target.sdk_class
-        host_expr, region_expr = call.arg(cls.host_param), call.arg("region")
+        host_expr, region_expr = call.arg(cls.host_param), call.arg(sdk.REGION_PARAM)
         if host_expr is None or region_expr is None:
             return
         literal = self.resolver.literal(host_expr)

@@ -78,10 +78,10 @@ class RegionMismatch(Rule):
         host_expr = call.arg(cls.host_param)
         if host_expr is not None:
             # host=/url= wins over region in every release: judge the host alone
-            ignored = call.arg("region") is not None
+            ignored = call.arg(sdk.REGION_PARAM) is not None
             self._check_host(host_expr, wanted, f"{cls.host_param}=", cls.role, cls.name, ignored)
             return
-        region_expr = call.arg("region")
+        region_expr = call.arg(sdk.REGION_PARAM)
         if region_expr is None:
             if call.args.dynamic:
                 return

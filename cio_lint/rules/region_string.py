@@ -102,9 +102,9 @@ class RegionString(Rule):
         # a project subclass with its own __init__ may convert the value: sdk_signature only
         if call is None or not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
             return
-        expr = call.arg("region")
-        if expr is None and "region" in call.args.extra_keywords:
-            expr = call.args.extra_keywords["region"].value  # a release without region=
+        expr = call.arg(sdk.REGION_PARAM)
+        if expr is None and sdk.REGION_PARAM in call.args.extra_keywords:
+            expr = call.args.extra_keywords[sdk.REGION_PARAM].value  # a release without region=
         if expr is None:
             return
         what = self._not_a_region(expr)

@@ -106,13 +106,13 @@ class SdkDistributionConflict(Rule):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return
-        if dotted_name(node.module) != "customerio" or self.done or self.conflict is None:
+        if dotted_name(node.module) != sdk.PACKAGE or self.done or self.conflict is None:
             return
         if self.context.project.index.shadows_sdk:
             return
         # only names that live in the SDK's __init__.py break; submodules import fine
         names = [dotted_name(a.name) or "" for a in node.names]
-        broken = [n for n in names if f"customerio.{n}" not in sdk.MODULES]
+        broken = [n for n in names if f"{sdk.PACKAGE}.{n}" not in sdk.MODULES]
         if not broken:
             return
         self.done = True

@@ -10,8 +10,6 @@ from cio_lint.resolve import METHOD
 from cio_lint.rules import _cdp
 from cio_lint.rules.base import Invalid, Rule, Valid
 
-_THREE = "3.0.0"
-
 
 class TrackSignature(Rule):
     """`track()` / `track_anonymous()` is called in the shape of the other major version.
@@ -132,7 +130,7 @@ class TrackSignature(Rule):
         )
 
     def _check_before_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
-        if version.may_run(since=_THREE):
+        if version.may_run(since=sdk.TRACK_DATA_SINCE):
             return  # only a project pinned below 3 gets the 2.x reading
         splat = call.args.splat_extra(call.shape.params)
         for word in ("data", "timestamp"):

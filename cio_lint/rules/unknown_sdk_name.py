@@ -99,7 +99,7 @@ class UnknownSdkName(Rule):
         module = dotted_name(node.module) or ""
         if not self._sdk_module(module):
             return
-        if self._module(node.module, module) or module != "customerio":
+        if self._module(node.module, module) or module != sdk.PACKAGE:
             return
         for alias in node.names:
             name = dotted_name(alias.name) or ""
@@ -131,7 +131,7 @@ class UnknownSdkName(Rule):
 
     def _sdk_module(self, module: str) -> bool:
         shadowed = self.context.project.index.shadows_sdk
-        return not shadowed and (module == "customerio" or module.startswith("customerio."))
+        return not shadowed and sdk.in_package(module)
 
     def _module(self, node: cst.CSTNode, module: str) -> bool:
         """Check an imported module; True when it was reported (or waits to be)."""
@@ -140,7 +140,7 @@ class UnknownSdkName(Rule):
             return False  # customerio-cdp-analytics' own package
         window = sdk.MODULES.get(top)
         if window is not None:
-            if top != "customerio":
+            if top != sdk.PACKAGE:
                 self.proven = True  # customerio.track, customerio.api...: the SDK's own modules
             problem = self._outside(window, f"module {top}", sdk.NO_MODULE.name)
             if problem:
