@@ -505,37 +505,40 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
     return inventories
 
 
-#: (root, settings) -> the inventories a walk of the project found, and the project-level
-#: findings they give (None until asked): one walk per process for the flake8 plugin and the
-#: language server, which see one file at a time
+#: (root, settings, rule codes) -> [inventories by path relative to the root, the findings
+#: they give (None: to compute)]: the project is walked once per process for the front-ends
+#: that see one file at a time (the flake8 plugin, the language server); each file checked
+#: since then replaces what the walk read for it (an editor's buffer: the latest text)
 _walked: Dict[tuple, list] = {}
 
 
 def file_project_findings(project: Project, settings: Settings, path: Optional[Path], shown: str,
                           inventory: dict, rules: Sequence) -> List[Finding]:  # fmt: skip
     """The project-level findings (CIO503, CIO504) in one file, for front-ends that see one
-    file at a time: the rest of the project is read once per process, and the file's own
-    inventory (`inventory`, from its current text: an editor's buffer) replaces what is on
-    disk. Findings carry `shown` as their path."""
+    file at a time: the rest of the project is read once per process, and `inventory` (from
+    the file's current text) replaces what is on disk. Findings carry `shown` as their path."""
     from cio_lint.engine import project_findings
     from cio_lint.inventory import ProjectInventory
     from cio_lint.rules._project import relative_to_root
 
-    key = (project.root, settings)
+    key = (project.root, settings, tuple(rule.CODE for rule in rules))
     walked = _walked.get(key)
     if walked is None:
         found = project_inventories(project, settings) if path is not None else {}
         walked = _walked[key] = [{relative_to_root(p, project.root): d for p, d in found.items()}, None]
-    files, cached = walked
+    files = walked[0]
     name = relative_to_root(path, project.root) if path is not None else shown
-    unchanged = files.get(name) == inventory
-    if unchanged and cached is not None:
-        results = cached
-    else:
-        results = project_findings(ProjectInventory({**files, name: inventory}), settings, rules)
-        if unchanged:
-            walked[1] = results
-    return [replace(f, path=shown) for f in results if f.path == name]
+    if files.get(name) != inventory:
+        files[name] = inventory
+        walked[1] = None
+    if walked[1] is None:
+        walked[1] = project_findings(ProjectInventory(files), settings, rules)
+    return [replace(f, path=shown) for f in walked[1] if f.path == name]
+
+
+def forget_project_inventories() -> None:
+    """Read the projects again on the next file (the language server: files changed on disk)."""
+    _walked.clear()
 
 
 # ---------------------------------------------------------------------------------------------

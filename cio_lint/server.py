@@ -33,8 +33,10 @@ from cio_lint import rules as rule_registry
 from cio_lint.config import ConfigError, Settings, find_pyproject, load_settings
 from cio_lint.engine import lint_bytes, per_file_ignored
 from cio_lint.finding import SAFE, Edit, Finding
+from cio_lint.inventory import InventorySink
 from cio_lint.noqa import Suppressions, split_lines
 from cio_lint.project import project_for
+from cio_lint.runner import file_project_findings, forget_project_inventories
 
 SOURCE = "cio-lint"
 #: Files whose change can change a finding without any Python file changing: settings, and
@@ -88,6 +90,7 @@ class CioLintServer(LanguageServer):
         self._dirs.clear()
         self._settings.clear()
         _forget_projects()
+        forget_project_inventories()
 
     # -- checking ----------------------------------------------------------------------------
 
@@ -103,7 +106,12 @@ class CioLintServer(LanguageServer):
             return [finding]
         project = project_for(path, settings)
         module_name = project.module_name(path) if path is not None else ""
-        findings = lint_bytes(text, shown, settings, project, module_name=module_name)
+        rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
+        project_rules = [r for r in rules if getattr(r, "PROJECT", False)]
+        sink = InventorySink() if project_rules else None
+        findings = lint_bytes(text, shown, settings, project, rules, module_name=module_name, inventory=sink)
+        if sink is not None:  # CIO503/CIO504: judged over the project, with this buffer's text
+            findings += file_project_findings(project, settings, path, shown, sink.data, project_rules)
         if findings:
             ignored = per_file_ignored(shown, settings, path)
             findings = Suppressions(text).filter(f for f in findings if not ignored(f))

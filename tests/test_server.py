@@ -136,3 +136,14 @@ def test_readme_editor_setups_start_this_server():
     helix = readme_block("integrations", "toml", "language-server.cio-lint")
     assert re.search(r'command = "cio-lint"\nargs = \["server"\]', helix)
     assert '"cio-lint"' in re.search(r"language-servers = \[(.*)\]", helix).group(1)
+
+
+def test_project_level_rules_judge_the_open_buffer_against_the_project(client, workspace):
+    signup = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n" \
+             "cio.track('u', 'signed_up')\ncio.track('u', 'signed_up')\n"  # fmt: skip
+    (workspace / "signup.py").write_text(signup)
+    client.diagnostics(client.open(workspace / "signup.py"), version=1)
+    # the buffer, not the file on disk, is what is judged
+    (workspace / "admin.py").write_text(NO_REGION)
+    uri = client.open(workspace / "admin.py", NO_REGION + "cio.track('u', 'signedup')\n")
+    assert ("CIO503", 2) in codes(client.diagnostics(uri, version=1))
