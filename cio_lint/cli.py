@@ -15,7 +15,7 @@ import click
 
 from cio_lint import __version__, codes, report, sdk
 from cio_lint import rules as rule_registry
-from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource
+from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource, missing_plan_allowed
 from cio_lint.text import decode_source, split_lines
 from cio_lint.project import project_for
 from cio_lint.runner import JOBS_AUTO, CheckOptions, UsageError
@@ -269,13 +269,15 @@ def config(path, config_file, isolated) -> None:
     click.echo(f"events:          {', '.join(settings.events) or '(not configured: CIO502 is silent)'}")
     click.echo(f"event pattern:   {settings.event_name_pattern}")
     click.echo(f"client factories: {', '.join(settings.client_factories) or '(none)'}")
+    plan = settings.tracking_plan
+    click.echo(f"tracking plan:   {_plan_summary(plan) if plan else '(none: CIO505-CIO510 are silent)'}")
     click.echo(f"rules enabled:   {' '.join(enabled)}")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
-              show_default=True, help="Output format.")  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["table", "text", "json", "csv", "markdown"]),
+              default="table", show_default=True, help="Output format (text: the table).")  # fmt: skip
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the inventory to FILE instead of stdout.")  # fmt: skip
 @click.option("--write-plan", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -294,12 +296,15 @@ def inventory(paths, output_format, output_file, write_plan, print_schema, confi
         click.echo(plan.SCHEMA_PATH.read_text(encoding="utf-8"), nl=False)
         return
     try:
-        source = SettingsSource(Path(config_file) if config_file else None, isolated)
-        found, errors = runner.inventory(tuple(paths), source)
+        with missing_plan_allowed():  # --write-plan may be about to write the configured plan
+            source = SettingsSource(Path(config_file) if config_file else None, isolated)
+            found, errors = runner.inventory(tuple(paths), source)
         if write_plan:
             target = Path(write_plan)
             existing = target.read_text(encoding="utf-8") if target.exists() else None
-            text, added = plan.updated_plan_text(existing, found, str(target))
+            with missing_plan_allowed():
+                pattern = source.for_path(Path(paths[0]) if paths else Path.cwd()).event_name_pattern
+            text, added = plan.updated_plan_text(existing, found, str(target), pattern)
     except (ConfigError, UsageError, plan.PlanError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -318,6 +323,13 @@ def inventory(paths, output_format, output_file, write_plan, print_schema, confi
     verb = "wrote" if existing is None else "added to"
     click.echo(f"{verb} {write_plan}: " + ("; ".join(added) if added else "an empty plan (the code sends nothing)"),
                err=True)  # fmt: skip
+
+
+def _plan_summary(plan) -> str:
+    counts = [f"{len(part)} {name if len(part) != 1 else name[:-1]}" for part, name in
+              ((plan.events, "events"), (plan.attributes, "attributes"), (plan.messages, "messages"))
+              if part is not None]  # fmt: skip
+    return f"{plan.source} ({', '.join(counts) or 'empty'})"
 
 
 def _write_plan_file(target: Path, text: str, new: bool) -> None:

@@ -6,6 +6,8 @@ Every error names the file and the key, so the front-ends can print one line and
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import re
 import sys
@@ -185,10 +187,26 @@ def _output_format(where: str, key: str, value: Any) -> str:
     return fmt
 
 
-def _tracking_plan(where: str, key: str, value: Any) -> "TrackingPlan":
+#: `cio-lint inventory --write-plan` writes the plan the configuration may already name: while
+#: it runs, a plan file that does not exist yet means "no plan" instead of an error
+_missing_plan_allowed: contextvars.ContextVar = contextvars.ContextVar("missing_plan_allowed", default=False)
+
+
+@contextlib.contextmanager
+def missing_plan_allowed():
+    token = _missing_plan_allowed.set(True)
+    try:
+        yield
+    finally:
+        _missing_plan_allowed.reset(token)
+
+
+def _tracking_plan(where: str, key: str, value: Any) -> Optional["TrackingPlan"]:
     from cio_lint.plan import PlanError, load
 
     base = Path(where).parent if Path(where).is_file() else Path.cwd()  # relative to its config file
+    if isinstance(value, str) and _missing_plan_allowed.get() and not (base / value).exists():
+        return None
     try:
         return load(value, where, base)
     except PlanError as exc:

@@ -623,6 +623,15 @@ class ProjectInventory:
         return out
 
 
+_SEPARATORS = re.compile(r"[\s_\-.:/]+")
+
+
+def variant_key(name: str) -> str:
+    """What two spellings of one event share: "signed_up", "Signed Up", "signedUp" ->
+    "signedup" (case, separators and whitespace ignored; CIO503, --write-plan)."""
+    return _SEPARATORS.sub("", name).lower()
+
+
 def summarize_types(types: Iterable[str]) -> List[str]:
     """The distinct known types, in TYPES order (UNKNOWN last, when it is the only one)."""
     seen = set(types)

@@ -23,6 +23,7 @@ same shape for editors. `bootstrap()` writes a plan from a project's inventory.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import cached_property
@@ -235,14 +236,25 @@ def schema() -> dict:
 # Writing: a plan bootstrapped from the code
 
 
-def bootstrap(inventory) -> dict:
-    """A plan (as plain data, in the file's shape) that the project's code satisfies today."""
-    from cio_lint.inventory import EVENT
+def bootstrap(inventory, event_name_pattern: Optional[str] = None) -> dict:
+    """A plan (as plain data, in the file's shape) that the project's code satisfies today,
+    but for one spelling per event: of `signed_up` / `signedUp` the one that follows
+    `event_name_pattern`, else the one most places send (CIO503's choice); the others are then
+    CIO502 findings naming it."""
+    from cio_lint.inventory import EVENT, variant_key
 
+    named = inventory.named(EVENT)
+    fits = re.compile(event_name_pattern).search if event_name_pattern else (lambda name: True)
+    chosen: Dict[str, str] = {}
+    for name, uses in sorted(named.items()):
+        key = variant_key(name)
+        best = chosen.get(key)
+        if best is None or (bool(fits(name)), len(uses)) > (bool(fits(best)), len(named[best])):
+            chosen[key] = name
     plan: Dict[str, Any] = {"events": {}, "attributes": {}, "messages": {}}
-    for name, uses in sorted(inventory.named(EVENT).items()):
-        if not name.strip():
-            continue  # an empty name is a mistake (CIO501), not an event to plan
+    for name, uses in sorted(named.items()):
+        if not name.strip() or chosen[variant_key(name)] != name:
+            continue  # an empty name is CIO501's mistake; another spelling is CIO503's
         properties = {}
         closed = [u for u in uses if not u.open]
         for key, fields in sorted(inventory.properties(EVENT, name).items()):
@@ -289,11 +301,15 @@ def new_entries(plan: dict, existing: Optional[TrackingPlan]) -> dict:
     """The part of a bootstrapped `plan` that `existing` does not list yet (all of it: None)."""
     if existing is None:
         return plan
+    from cio_lint.inventory import variant_key
+
     out: Dict[str, Any] = {"events": {}, "attributes": {}, "messages": {}}
+    spelt = {variant_key(name) for name in existing.event_names}
     for name, event in plan["events"].items():
         planned = existing.event(name)
         if planned is None:
-            out["events"][name] = event
+            if variant_key(name) not in spelt:  # another spelling of a planned event: CIO502's
+                out["events"][name] = event
         elif planned.properties is not None:
             missing = {k: v for k, v in event["properties"].items() if existing.property(name, k) is None}
             if missing:
@@ -369,12 +385,13 @@ def _inline(spec: Mapping[str, Any]) -> str:
     return "{ " + ", ".join(f"{k} = {_value(v)}" for k, v in spec.items()) + " }"
 
 
-def updated_plan_text(existing_text: Optional[str], inventory, source: str) -> Tuple[Optional[str], List[str]]:
+def updated_plan_text(existing_text: Optional[str], inventory, source: str,
+                      event_name_pattern: Optional[str] = None) -> Tuple[Optional[str], List[str]]:  # fmt: skip
     """(the plan file's new text, one line per thing it adds) for `--write-plan`: a new plan
     when there is none; else the existing text, untouched, with tables for what the code
     sends and the plan does not list appended (so the user's edits and comments stay).
     None: nothing to add. Raises PlanError when the existing file is not a valid plan."""
-    plan = bootstrap(inventory)
+    plan = bootstrap(inventory, event_name_pattern)
     if existing_text is None:
         return to_toml(plan), describe(plan, None)
     try:

@@ -207,3 +207,14 @@ def test_a_broken_plan_is_a_usage_error(tmp_path, monkeypatch):
     result = cio_lint("inventory", "--isolated", "--write-plan", "bad.toml")
     assert result.exit_code == 2 and "invalid TOML" in result.stderr
     assert (tmp_path / "bad.toml").read_text() == "[events\n"  # never touched
+
+
+def test_one_spelling_per_event_is_planned():
+    code = CODE + "cio.track('u', 'orderCompleted', data={'total': 1})\ncio.track('u', 'order-completed')\n" \
+                  "cio.track('u', 'SignedUp')\ncio.track('u', 'SignedUp')\n"  # fmt: skip
+    events = bootstrap(project_inventory(code), r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")["events"]
+    assert sorted(events) == ["order_completed", "signed_up"]  # the convention's, then the most used
+    assert sorted(bootstrap(project_inventory(code))["events"]) == ["SignedUp", "order_completed"]
+    # a plan that chose a spelling keeps it: the code's others are not added as new events
+    existing = parse({"events": {"signedUp": {}}}, "cio-plan.toml")
+    assert "signed_up" not in new_entries(bootstrap(project_inventory(code)), existing)["events"]

@@ -4,22 +4,14 @@ import re
 from typing import Dict, Iterator, List
 
 from cio_lint.finding import Finding
-from cio_lint.inventory import EVENT, PAGE, SCREEN, ProjectInventory, SendUse
+from cio_lint.inventory import EVENT, PAGE, SCREEN, ProjectInventory, SendUse, variant_key
 from cio_lint.rules._project import check_project_with, finding, majority, places
 from cio_lint.rules.base import Invalid, Rule, Valid
 from cio_lint.rules.event_name_style import snake_case
 
-#: what is ignored when comparing two spellings: case, separators, whitespace
-_SEPARATORS = re.compile(r"[\s_\-.:/]+")
-
-
-def variant_key(name: str) -> str:
-    """"signed_up", "Signed Up", "signedUp", " signed-up " -> "signedup"."""
-    return _SEPARATORS.sub("", name).lower()
-
-
 #: the runner gives `check_project` every file's inventory (cio_lint/runner.py)
 PROJECT_GATE = "inventories"
+
 
 class EventNameVariants(Rule):
     """The same event is spelled two or more ways in the project.
