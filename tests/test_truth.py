@@ -175,3 +175,32 @@ def test_distribution_conflict_dependency_lines_obey_noqa_ignores_and_exclude(tm
     assert _cli(tmp_path, ignored) == set()
     excluded = DEPS.format(sdk="", cdp="") + '[tool.cio-lint]\nextend-exclude = ["pyproject.toml"]\n'
     assert _cli(tmp_path, excluded) == set()
+
+
+# --- 8. messages read in one breath -----------------------------------------------------------------
+
+#: The headline's limit. DESIGN asks for "about 120 characters": the rule-authored words stay
+#: under ~100, and the rest is what the user wrote (a parameter, event or exception name, a
+#: file name), which pushes a few real messages a little past 120. 130 keeps that slack and
+#: nothing more; everything else belongs in the finding's `help`.
+LIMIT = 130
+#: Rules added this session by other helpers whose messages were not yet shortened when this
+#: test landed (seeds: 104, 203, 304, 405, 406, 605-607, 701-704; plan: 503-510): held to a
+#: looser bound so they cannot grow, to be tightened to LIMIT by their owners.
+PENDING = {"CIO104", "CIO203", "CIO304", "CIO405", "CIO406", "CIO503", "CIO504", "CIO505", "CIO506",
+           "CIO507", "CIO508", "CIO509", "CIO510", "CIO605", "CIO606", "CIO607", "CIO701", "CIO702",
+           "CIO703", "CIO704"}
+PENDING_LIMIT = 200
+
+INVALID_CASES = [pytest.param(rule, case, id=f"{rule.CODE}-invalid-{i}")
+                 for rule in ALL_RULES for i, case in enumerate(rule.INVALID)]
+
+
+@pytest.mark.parametrize("rule, case", INVALID_CASES)
+def test_every_message_reads_in_one_breath(rule, case):
+    limit = PENDING_LIMIT if rule.CODE in PENDING else LIMIT
+    for finding in lint(case.source, case.config, case.sdk_version, dependencies=case.dependencies):
+        if finding.code == rule.CODE:
+            assert len(finding.message) <= limit, f"{len(finding.message)} > {limit}: {finding.message}"
+            if rule.CODE not in PENDING:
+                assert finding.help, "the explanation behind the headline goes to help"

@@ -58,8 +58,8 @@ def epoch_timestamp(resolver: Resolver, node: cst.Call) -> Optional[Report]:
     if not _is_epoch(resolver, value, 0):
         return None
     error = sdk.CDP_TIMESTAMP_NOT_DATETIME
-    return (value, f"timestamp= is an epoch number: analytics.{function}() asserts a datetime ({error.name}, "
-                   f"nothing queued); pass datetime.fromtimestamp(t, timezone.utc)")  # fmt: skip
+    return (value, f"timestamp= is an epoch number: analytics.{function}() raises {error.name} (wants a "
+                   f"datetime); pass a datetime")  # fmt: skip
 
 
 def keyword_properties(resolver: Resolver, node: cst.Call) -> Optional[Tuple[cst.CSTNode, List[str], bool, str]]:

@@ -95,16 +95,20 @@ class CdpUnknownSetting(Rule):
             return
         nearest = self._nearest(name)
         if nearest == sdk.CDP_HOST_SETTING:
-            effect = f"host stays unset, so data goes to the default host ({_default_host()})"
+            effect = "data goes to the default host"
         elif nearest is not None:
             effect = f"{nearest} keeps its default"
         else:
             effect = "the assignment has no effect"
-        advice = (f"set {sdk.CDP_MODULE}.{nearest} instead" if nearest
-                  else f"use one of its settings: {', '.join(sdk.CDP_SETTINGS)}")  # fmt: skip
+        advice = f"set analytics.{nearest}" if nearest else "use one of its settings"
         self.report(
             target,
-            f"{sdk.CDP_MODULE} never reads a setting named {name!r}: {effect}; {advice}",
+            f"analytics never reads {name!r}: {effect}; {advice}",
+            help=(f"{sdk.CDP_MODULE} reads only its own module settings ({', '.join(sdk.CDP_SETTINGS)}) when "
+                  f"it builds its default client (observed: tests/grounding/test_cdp.py::"
+                  f"test_cdp_endpoint_setting_is_never_read)."
+                  + (f" With host unset, data goes to the default host ({_default_host()})."
+                     if nearest == sdk.CDP_HOST_SETTING else "")),
         )
 
     @staticmethod

@@ -215,10 +215,12 @@ class HardcodedCredential(Rule):
             self._reported.add(id(literal.node))
             self.report(
                 literal.node,
-                f"{param} is a credential written in the source ({mask(literal.value)}, {shape}): "
-                f"the SDK sends it as written, and it ships with every copy of the code and stays in "
-                f"version-control history, where anyone who reads it can use the workspace; "
-                f"load it from the environment or a secret store and rotate this one",
+                f"{param} is a hardcoded credential: anyone with the code can use it; load it from the "
+                f"environment and rotate it",
+                help=(f"{param} looks like a real credential ({mask(literal.value)}, {shape}). The SDK sends it as written, and it "
+                      f"ships with every copy of the code and stays in version-control history, where "
+                      f"anyone who reads it can use the workspace. Load it from the environment or a secret "
+                      f"store, and rotate this one."),
             )
 
     def _literals(self, expr: cst.BaseExpression) -> Iterator[Literal]:

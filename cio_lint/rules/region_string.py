@@ -149,7 +149,7 @@ class RegionString(Rule):
         lacks = version.may_run(until=sdk.REGIONS_SINCE)
         region = self._region_named(expr)
         _module, name = _regions_import()
-        value = f"{name}.{region.attr}" if region is not None else f"{name}.US or {name}.EU"
+        value = f"{name}.{region.attr}" if region is not None else f"{name}.*"
         if not checks:
             return (f"region= is {what}: before {sdk.REGIONS_SINCE} {cls} has no region parameter "
                     f"(TypeError); drop it or require >={sdk.REGIONS_SINCE}")

@@ -94,13 +94,13 @@ class UnknownEvent(Rule):
             return
         nearest = nearest_event(name, events)
         where = "the tracking plan" if self.context.settings.tracking_plan is not None else "events"
-        advice = (f"did you mean {nearest!r}? Use the dashboard's name, or add {name!r} to {where}"
-                  if nearest else f"use one of the dashboard's events, or add {name!r} to {where}")  # fmt: skip
+        advice = f"did you mean {nearest!r}?" if nearest else f"use a listed event or add it to {where}"
         configured = ("the tracking plan" if not self.context.settings.events
                       else self.context.settings.origin("events"))  # fmt: skip
         self.report(
             name_expr,
-            f"event {name!r} is not one of the configured events ({configured}): Customer.io "
-            f"matches event names exactly, so a campaign trigger or segment on the dashboard's event "
-            f"never fires for it; {advice}",
+            f"event {name!r} is not a listed event: triggers on the listed ones miss it; {advice}",
+            help=(f"{name!r} is not one of the configured events ({configured}). Customer.io matches event names "
+                  f"exactly, so a campaign trigger or segment on the dashboard's event does not fire for "
+                  f"{name!r}. Use the dashboard's name, or add {name!r} to {where}."),
         )
