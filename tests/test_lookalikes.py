@@ -69,6 +69,27 @@ LOOKALIKES = {
 
         customerio.CustomerIO("only-one").identify(id="")
         """,
+    "seeds_lookalikes.py": """
+        # issue 18's rules: request classes, clients and exceptions of other libraries
+        import datetime
+        import decimal
+        import os
+        import customerio  # noqa: F401
+        from mailer import SendEmailRequest, APIClient as MailClient
+        from mylib.errors import CustomerIOException
+        from aio import AsyncCustomerIO, Regions
+
+        request = SendEmailRequest({"to": "a@b.c"}, identifiers={"user_id": 1})
+        MailClient(os.getenv("MAIL_KEY")).send_push(request)
+        client = AsyncCustomerIO("s", "k", region=Regions.EU)
+
+        def sync(cio, user):  # an unannotated parameter: cannot tell what it is
+            try:
+                cio.identify(customer_id=user.id, birthday=datetime.date.today(), balance=decimal.Decimal("1"))
+                cio.add_device(user.id, "token", "web", app_version="1.2")
+            except CustomerIOException as e:
+                print(e.message, e.status_code)
+        """,
     "customerio.py": """
         # A project module that happens to be named customerio: it shadows the SDK.
         class CustomerIO:
@@ -113,3 +134,23 @@ def test_the_same_code_with_the_real_sdk_does_fire(project, tmp_path):
     result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "real.py", "--isolated"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 1 and "CIO101" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_seeds_lookalikes_with_the_real_packages_do_fire(tmp_path):
+    """Guard against a vacuous pass for issue 18's rules: the same lines with the real SDK
+    (and the real async-customerio) imports fire each default-on rule the file imitates."""
+    text = textwrap.dedent(LOOKALIKES["seeds_lookalikes.py"])
+    for old, new in [
+        ("from mailer import SendEmailRequest, APIClient as MailClient",
+         "from customerio import SendEmailRequest, APIClient as MailClient, CustomerIO"),
+        ("from mylib.errors import CustomerIOException", "from customerio import CustomerIOException"),
+        ("from aio import", "from async_customerio import"),
+        ("def sync(cio, user):", "def sync(cio: CustomerIO, user):"),
+    ]:  # fmt: skip
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "real.py").write_text(text)
+    result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "real.py", "--isolated"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
+    found = {line.split()[1] for line in result.stdout.splitlines() if line.startswith("real.py:")}
+    assert {"CIO104", "CIO203", "CIO405", "CIO605", "CIO606", "CIO702", "CIO703", "CIO704"} <= found, result.stdout
