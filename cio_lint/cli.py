@@ -22,6 +22,8 @@ from cio_lint.runner import JOBS_AUTO, CheckOptions, UsageError
 from cio_lint import runner
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Ctrl-C: 128 + SIGINT, what a shell reports for a process SIGINT stopped
+EXIT_INTERRUPTED = 130
 #: ruff's words when a run finds no file to check (it exits 0 too)
 NOTHING_TO_CHECK = "No Python files found under the given path(s)"
 
@@ -93,6 +95,12 @@ def check(**flags) -> None:
     except (ConfigError, UsageError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         code = EXIT_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: 128 + SIGINT, as a shell reports a process it stopped
+        click.echo("cio-lint: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:  # `cio-lint check | head`: the reader has what it wanted
+        _quiet_stdout()
+        code = EXIT_ERROR
     except Exception as exc:  # a bug: one line and exit 2, never a traceback (DESIGN.md §12)
         click.echo(f"cio-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         code = EXIT_ERROR
@@ -105,6 +113,7 @@ def _warn(options: CheckOptions, message: str) -> None:
 
 
 def _check(options: CheckOptions) -> int:
+    _refuse_output_over_an_input(options)
     source = options.settings_source()
     if "" in options.paths:  # Path("") would be "." and check the whole working directory
         _warn(options, "an empty path names no file; skipped")
@@ -198,6 +207,31 @@ def _render(findings, results, fmt, color, show_source) -> str:
     return report.text(findings, color, show_source, sources)
 
 
+def _refuse_output_over_an_input(options: CheckOptions) -> None:
+    """`-o` naming a file that is being checked would overwrite the user's code with the report."""
+    if not options.output_file or not os.path.exists(options.output_file):
+        return
+    output = os.path.realpath(options.output_file)
+    for raw in options.targets():
+        if raw == "-" or not os.path.exists(raw):
+            continue
+        target = os.path.realpath(raw)
+        inside = os.path.isdir(target) and output.startswith(os.path.join(target, "")) and \
+            output.endswith((".py", ".pyi"))  # fmt: skip
+        if output == target or inside:
+            raise UsageError(f"-o {options.output_file}: is one of the files being checked; "
+                             "write the report somewhere else")  # fmt: skip
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def _emit(out: str, output_file: Optional[str]) -> None:
     if output_file:
         try:
@@ -206,8 +240,15 @@ def _emit(out: str, output_file: Optional[str]) -> None:
         except OSError as exc:
             raise UsageError(f"-o {output_file}: cannot write: {exc.strerror or exc}") from None
     else:
-        sys.stdout.write(out)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, AttributeError) as exc:  # a full disk, a closed stdout
+            _quiet_stdout()
+            reason = getattr(exc, "strerror", None) or "stdout is closed"
+            raise UsageError(f"cannot write the report to stdout: {reason}") from None
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import difflib
+import functools
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -98,8 +99,10 @@ class Settings:
     @property
     def known_events(self) -> Tuple[str, ...]:
         """The workspace's event names: `events`, and the tracking plan's (CIO502)."""
-        planned = self.tracking_plan.event_names if self.tracking_plan is not None else ()
-        return self.events + tuple(e for e in planned if e not in self.events)
+        if self.tracking_plan is None:
+            return self.events
+        listed = set(self.events)  # a set: 200,000 events made this quadratic
+        return self.events + tuple(e for e in self.tracking_plan.event_names if e not in listed)
 
     @property
     def config_dir(self) -> Optional[Path]:
@@ -150,10 +153,43 @@ def _sdk_version(where: str, key: str, value: Any) -> str:
 def _pattern(where: str, key: str, value: Any) -> str:
     pattern = _as_str(where, key, value)
     try:
-        re.compile(pattern)
+        compiled = re.compile(pattern)
     except re.error as exc:
         raise ConfigError(f"{where}: {key}: invalid regular expression: {exc}") from None
+    probe = _slow_probe(compiled)
+    if probe is not None:
+        raise ConfigError(f"{where}: {key}: the regular expression takes exponential time on a name like "
+                          f"{probe!r} (a repeated group that can match the same text in many ways, "
+                          "like (a+)+); write it so each character can be matched only one way")  # fmt: skip
     return pattern
+
+
+#: CPU seconds one probe may take: a pattern that backtracks exponentially takes seconds on a
+#: 20-character name, a sound one microseconds (CPU time, so a busy machine does not count).
+_PROBE_SECONDS = 0.2
+
+
+@functools.lru_cache(maxsize=32)
+def _slow_probe(compiled: "re.Pattern") -> Optional[str]:
+    """A short name on which `compiled` backtracks for longer than _PROBE_SECONDS, or None.
+
+    Checked once per pattern, when the configuration is read, so that a catastrophic pattern
+    is one configuration error rather than 30 seconds per file. The probes are runs of each
+    character the pattern names (and of common ones), growing, each followed by a character
+    that makes the match fail at the end: the input that makes nested repeats try every way
+    of splitting the run."""
+    import time
+
+    characters = {c for c in compiled.pattern if c.isalnum() or c in "_-. "} | set("aA0_ -.")
+    for length in (8, 12, 16, 20, 24):
+        for char in sorted(characters):
+            for tail in ("!", "\x00", "A", "a"):
+                probe = char * length + tail
+                start = time.process_time()
+                compiled.search(probe)
+                if time.process_time() - start > _PROBE_SECONDS:
+                    return probe
+    return None
 
 
 def _factories(where: str, key: str, value: Any) -> Tuple[str, ...]:

@@ -22,6 +22,7 @@ from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from cio_lint.config import Settings, path_glob
 from cio_lint.finding import Finding
 from cio_lint._libcst import FastVisits, run_visitors
+from cio_lint.text import foreign_bom
 from cio_lint.parsing import FileTimeout, ParseFailure, nesting_problem  # noqa: F401 (re-exported)
 from cio_lint.project import Project, project_for
 
@@ -50,6 +51,9 @@ def might_use_sdk(data: Union[str, bytes], project: Optional[Project] = None, mo
         data = data.encode("utf-8", "surrogatepass")
     if SDK_NEEDLE in data:
         return True
+    bom = foreign_bom(data)
+    if bom is not None:  # UTF-16/32: the name is there in other bytes; the parse says why it fails
+        return SDK_NEEDLE.decode() in data.decode(bom.replace("-", "").lower(), "replace")
     if project is None or not project.index.may_import_a_provider(data, module_name):
         return False  # bytes were enough: nothing it imports can reach the SDK
     from cio_lint.resolve.summaries import for_project

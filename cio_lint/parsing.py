@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Tuple, Union
 
 from cio_lint import sdk
-from cio_lint.text import decode_source
+from cio_lint.text import decode_source, foreign_bom
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -169,6 +169,10 @@ def parse_source(data: Union[str, bytes], seconds: Optional[float] = None) -> Un
     size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
     if size > MAX_SOURCE_BYTES:
         return ParseFailure(1, 1, too_large(size))
+    bom = foreign_bom(data) if isinstance(data, bytes) else None
+    if bom is not None:
+        return ParseFailure(1, 1, f"it is {bom} text (it starts with a {bom} byte-order mark); Python reads "
+                            "source as UTF-8 or as a coding cookie says, and cannot run it: save it as UTF-8")
     limit = time_limit(FILE_TIME_LIMIT if seconds is None else seconds)
     try:
         with limit:

@@ -28,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 from cio_lint import cli, fix
+from cio_lint.config import settings_from_mapping
 from cio_lint.engine import lint_source
 from cio_lint.finding import Edit, Finding, Fix
 from tests.conftest import FIXTURES, REPO
@@ -701,3 +702,97 @@ def test_signals_wait_until_a_write_is_done():
         assert received == [signal.SIGTERM]  # and delivered right after
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+# ---------------------------------------------------------------------------------------------
+# Smaller faults (issue 16 item 11)
+
+
+def test_ctrl_c_exits_130_not_the_findings_code(tmp_path):
+    (tmp_path / "app.py").write_text(MISTAKE)
+    # A real SIGINT, delivered while the run is under way (before: exit 1, "Aborted!").
+    script = ("import os, signal, sys\nfrom cio_lint import runner\nreal = runner.run\n"
+              "def run(*args):\n    os.kill(os.getpid(), signal.SIGINT)\n    return real(*args)\n"
+              "runner.run = run\nsys.argv = ['cio-lint', 'check', 'app.py']\n"
+              "from cio_lint.cli import main\nmain()\n")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 130, (result.returncode, result.stderr)
+    assert result.stderr == "cio-lint: interrupted\n" and result.stdout == ""
+
+
+def test_output_file_naming_an_input_is_refused(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(MISTAKE)
+    for args in (["app.py", "-o", "app.py"], [".", "-o", "app.py"], ["app.py", "-o", "./app.py"]):
+        result = cio_lint("check", *args, cwd=tmp_path)
+        assert_clean_exit(result, 2)
+        assert result.stderr.endswith("is one of the files being checked; write the report somewhere else\n")
+        assert app.read_text() == MISTAKE  # before: overwritten by the report
+    result = cio_lint("check", "app.py", "-o", "report.txt", cwd=tmp_path)
+    assert_clean_exit(result, 1)
+    assert (tmp_path / "report.txt").read_text().startswith("app.py:3:")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_full_disk_is_a_clear_message(tmp_path):
+    (tmp_path / "app.py").write_text(MISTAKE)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "app.py"], cwd=tmp_path,
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.endswith("cio-lint: error: cannot write the report to stdout: No space left on device\n")
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_utf16_source_is_a_cio000_saying_so(tmp_path):
+    (tmp_path / "app.py").write_bytes(MISTAKE.encode("utf-16"))
+    (tmp_path / "plain.py").write_bytes("x = 1\n".encode("utf-16"))  # no SDK: nothing to say
+    result = cio_lint("check", str(tmp_path))
+    assert_clean_exit(result, 1)  # before: exit 0, nothing checked
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'app.py'}:1:1: CIO000 cannot check this file: it is UTF-16 text (it starts with a UTF-16 "
+        "byte-order mark); Python reads source as UTF-8 or as a coding cookie says, and cannot run it: "
+        "save it as UTF-8"]  # fmt: skip
+
+
+def test_python_m_does_not_import_the_projects_shadows(tmp_path):
+    for shadow in ("click", "tomllib", "libcst"):
+        (tmp_path / f"{shadow}.py").write_text(f"raise SystemExit('imported the project\\'s {shadow}.py')\n")
+    (tmp_path / "app.py").write_text(MISTAKE)
+    (tmp_path / "pyproject.toml").write_text("[tool.cio-lint]\nregion = 'us'\n")
+    result = cio_lint("check", "app.py", cwd=tmp_path)
+    assert_clean_exit(result, 1)  # before: "imported the project's click.py", exit 1, no findings
+    assert result.stdout.startswith("app.py:3:") and "imported the project" not in result.stderr
+
+
+def test_many_configured_events_are_indexed_once(monkeypatch):
+    from cio_lint.rules import unknown_event
+
+    calls = []
+    real = unknown_event.snake_case
+    monkeypatch.setattr(unknown_event, "snake_case", lambda name: calls.append(name) or real(name))
+    unknown_event.event_index.cache_clear()
+    events = [f"event_{index:05d}_done" for index in range(20_000)] + ["signed_up"]
+    source = ("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+              + "".join(f"cio.track('u', 'signed_upx{index}')\n" for index in range(5)))  # fmt: skip
+    for _ in range(2):  # two files
+        findings = lint_source(source, settings=settings_from_mapping({"events": events}, "pyproject.toml"))
+        assert [f.code for f in findings] == ["CIO502"] * 5
+    assert "did you mean 'signed_up'?" in findings[0].message
+    assert len(calls) <= len(events) + 10  # before: every event, for every unknown name
+
+
+@pytest.mark.parametrize("pattern", [r"^(a+)+$", r"^([a-z]+_?)+$", r"(x+x+)+y"])
+def test_a_catastrophic_event_name_pattern_is_a_config_error(pattern):
+    from cio_lint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="takes exponential time on a name like"):
+        settings_from_mapping({"event-name-pattern": pattern}, "pyproject.toml")
+
+
+def test_sound_event_name_patterns_are_accepted():
+    from cio_lint.config import DEFAULT_EVENT_NAME_PATTERN
+
+    for pattern in (DEFAULT_EVENT_NAME_PATTERN, r"^[A-Z][a-zA-Z0-9]*$", r"^[a-z]+( [a-z]+)*$", r"^(\w|-)*$"):
+        assert settings_from_mapping({"event-name-pattern": pattern}, "x").event_name_pattern == pattern
