@@ -9,3 +9,14 @@ FIXTURES = REPO / "fixtures"
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test marked `slow` says why it may have failed: it needs the package index."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and item.get_closest_marker("slow") is not None:
+        report.sections.append(("marked slow", "This test needs the package index (it pip-installs packages or "
+                                "builds a pre-commit/pylsp environment): offline, it fails. The quick loop "
+                                "deselects it: python -m pytest -q -m \"not slow\"."))  # fmt: skip

@@ -258,7 +258,8 @@ def _pip(python: str, *args: str, timeout: int = 600) -> None:
     cmd = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
-        pytest.fail(f"pip failed ({' '.join(cmd)}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+        pytest.fail(f"pip failed: this test needs the package index (it is marked slow; offline, run "
+                    f"-m 'not slow'). ({' '.join(cmd)}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)  # fmt: skip
 
 
 class SdkProvider:
