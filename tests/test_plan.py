@@ -12,6 +12,7 @@ from cio_lint.config import ConfigError, load_settings, settings_from_mapping
 from cio_lint.inventory import ProjectInventory, file_inventory
 from cio_lint.plan import accepts, bootstrap, new_entries, parse, schema, to_toml
 from cio_lint.project import Project
+from tests.integrations.helpers import parse_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -218,3 +219,24 @@ def test_one_spelling_per_event_is_planned():
     # a plan that chose a spelling keeps it: the code's others are not added as new events
     existing = parse({"events": {"signedUp": {}}}, "cio-plan.toml")
     assert "signed_up" not in new_entries(bootstrap(project_inventory(code)), existing)["events"]
+
+
+def test_the_planned_fixture_shows_every_plan_rule_in_both_front_ends():
+    """fixtures/planned: each `# CIOnnn` comment is followed by that finding, in the CLI and
+    in a real flake8 process (the plan is read relative to its pyproject.toml)."""
+    import re
+
+    from tests.conftest import FIXTURES
+    from tests.integrations.helpers import cio_lint_process, flake8
+
+    source = (FIXTURES / "planned" / "checkout.py").read_text().splitlines()
+    announced = {(code, n) for n, line in enumerate(source, 1) for code in re.findall(r"# .*?(CIO\d{3})", line)}
+    announced |= {(code, n) for n, line in enumerate(source, 1) for code in re.findall(r"and (CIO\d{3})", line)}
+    expected = {"CIO502", "CIO505", "CIO506", "CIO507", "CIO508", "CIO509", "CIO510"}
+    assert {code for code, _ in announced} == expected
+    for found in (parse_text(cio_lint_process("check", ".", cwd=FIXTURES / "planned").stdout),
+                  parse_text(flake8("--select", "CIO", ".", cwd=FIXTURES / "planned").stdout)):
+        at = {(code, line) for _, line, code in found}
+        assert {code for code, _ in at} == expected
+        for code, comment in announced:
+            assert any(c == code and comment < line <= comment + 3 for c, line in at), (code, comment, at)
