@@ -9,14 +9,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import click
 
 from cio_lint import __version__, codes, report, sdk
 from cio_lint import rules as rule_registry
 from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource, missing_plan_allowed
-from cio_lint.text import decode_source, split_lines
+from cio_lint.plan import summary as plan_summary
 from cio_lint.project import project_for
 from cio_lint.runner import JOBS_AUTO, CheckOptions, UsageError
 from cio_lint import runner
@@ -92,14 +91,14 @@ def check(**flags) -> None:
     """
     try:
         code = _check(CheckOptions(**flags))
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, report.OutputError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         code = EXIT_ERROR
     except KeyboardInterrupt:  # Ctrl-C: 128 + SIGINT, as a shell reports a process it stopped
         click.echo("cio-lint: interrupted", err=True)
         code = EXIT_INTERRUPTED
     except BrokenPipeError:  # `cio-lint check | head`: the reader has what it wanted
-        _quiet_stdout()
+        report.quiet_stdout()
         code = EXIT_ERROR
     except Exception as exc:  # a bug: one line and exit 2, never a traceback (DESIGN.md §12)
         click.echo(f"cio-lint: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -131,7 +130,7 @@ def _check(options: CheckOptions) -> int:
     if outcome.files_checked == 0:
         _warn(options, NOTHING_TO_CHECK)
     if options.diff:
-        _emit("".join(outcome.diffs), options.output_file)
+        report.emit("".join(outcome.diffs), options.output_file)
         if not options.quiet:
             click.echo(report.would_fix(outcome.fixed, len(outcome.diffs)), err=True)
         if _print_errors(outcome.errors):
@@ -144,12 +143,12 @@ def _check(options: CheckOptions) -> int:
         # Like ruff: the (fixed) source goes to stdout, so the report goes to stderr.
         sys.stdout.buffer.write(next(r.data for r in results if r.path is None))
         sys.stdout.flush()
-    use_color = _use_color(options.color, options.output_file, sys.stderr if stdin_fixed else sys.stdout)
+    use_color = report.use_color(options.color, options.output_file, sys.stderr if stdin_fixed else sys.stdout)
     table = ""  # --statistics beside a report a machine reads: the table goes to stderr
     if options.statistics and fmt == "json":  # one JSON document: the counts replace the findings
         out = report.statistics(findings, options.unsafe_fixes, as_json=True)
     else:
-        out = _render(findings, results, fmt, use_color, options.show_source)
+        out = report.render(findings, results, fmt, use_color, options.show_source)
         if options.statistics and fmt == "text":
             out += report.statistics(findings, options.unsafe_fixes)
         elif options.statistics:
@@ -157,7 +156,7 @@ def _check(options: CheckOptions) -> int:
     if stdin_fixed and not options.output_file:
         click.echo(out, err=True, nl=False)
     else:
-        _emit(out, options.output_file)
+        report.emit(out, options.output_file)
     if table:
         click.echo(table, err=True, nl=False)
     if not options.quiet:
@@ -176,37 +175,6 @@ def _print_errors(errors) -> bool:
     return bool(errors)
 
 
-# ---------------------------------------------------------------------------------------------
-# Output
-
-
-def _use_color(color: str, output_file, stream) -> bool:
-    if color == "always":
-        return True
-    if color == "never" or output_file:
-        return False
-    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
-        return False
-    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
-        return True
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _render(findings, results, fmt, color, show_source) -> str:
-    if fmt in report.FORMATS:
-        return report.FORMATS[fmt](findings)
-    sources = None
-    if show_source:
-        sources = {}
-        for r in results:
-            decoded = decode_source(r.data) if r.findings else None
-            sources[r.shown] = split_lines(decoded[0]) if decoded else []  # as Python numbers lines
-    return report.text(findings, color, show_source, sources)
-
-
 def _refuse_output_over_an_input(options: CheckOptions) -> None:
     """`-o` naming a file that is being checked would overwrite the user's code with the report."""
     if not options.output_file or not os.path.exists(options.output_file):
@@ -221,34 +189,6 @@ def _refuse_output_over_an_input(options: CheckOptions) -> None:
         if output == target or inside:
             raise UsageError(f"-o {options.output_file}: is one of the files being checked; "
                              "write the report somewhere else")  # fmt: skip
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, AttributeError, ValueError):
-        pass
-
-
-def _emit(out: str, output_file: Optional[str]) -> None:
-    if output_file:
-        try:
-            with open(output_file, "w", encoding="utf-8", newline="") as handle:
-                handle.write(out)
-        except OSError as exc:
-            raise UsageError(f"-o {output_file}: cannot write: {exc.strerror or exc}") from None
-    else:
-        try:
-            sys.stdout.write(out)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except (OSError, AttributeError) as exc:  # a full disk, a closed stdout
-            _quiet_stdout()
-            reason = getattr(exc, "strerror", None) or "stdout is closed"
-            raise UsageError(f"cannot write the report to stdout: {reason}") from None
 
 
 @cli.command()
@@ -311,7 +251,7 @@ def config(path, config_file, isolated) -> None:
     click.echo(f"event pattern:   {settings.event_name_pattern}")
     click.echo(f"client factories: {', '.join(settings.client_factories) or '(none)'}")
     plan = settings.tracking_plan
-    click.echo(f"tracking plan:   {_plan_summary(plan) if plan else '(none: CIO505-CIO510 are silent)'}")
+    click.echo(f"tracking plan:   {plan_summary(plan) if plan else '(none: CIO505-CIO510 are silent)'}")
     click.echo(f"rules enabled:   {' '.join(enabled)}")
 
 
@@ -355,31 +295,15 @@ def inventory(paths, output_format, output_file, write_plan, print_schema, confi
     for error in errors:
         click.echo(f"cio-lint: warning: {error}", err=True)
     if not write_plan:
-        _emit(inventory_module.render(found, output_format), output_file)
+        report.emit(inventory_module.render(found, output_format), output_file)
         return
     if text is None:
         click.echo(f"{write_plan} already lists everything the code sends.", err=True)
         return
-    _write_plan_file(target, text, existing is None)
+    runner.write_plan_file(target, text, existing is None)
     verb = "wrote" if existing is None else "added to"
     click.echo(f"{verb} {write_plan}: " + ("; ".join(added) if added else "an empty plan (the code sends nothing)"),
                err=True)  # fmt: skip
-
-
-def _plan_summary(plan) -> str:
-    counts = [f"{len(part)} {name if len(part) != 1 else name[:-1]}" for part, name in
-              ((plan.events, "events"), (plan.attributes, "attributes"), (plan.messages, "messages"))
-              if part is not None]  # fmt: skip
-    return f"{plan.source} ({', '.join(counts) or 'empty'})"
-
-
-def _write_plan_file(target: Path, text: str, new: bool) -> None:
-    if new:
-        target.write_text(text, encoding="utf-8")
-    else:  # the user's file: all at once, or not at all
-        from cio_lint.fix import write_atomically
-
-        write_atomically(target, text.encode("utf-8"))
 
 
 @cli.command()

@@ -425,3 +425,11 @@ def describe(added: dict, existing: Optional[TrackingPlan]) -> List[str]:
     lines += [f"attribute {key}" for key in added.get("attributes", {})]
     lines += [f"message {key}" for key in added.get("messages", {})]
     return lines
+
+
+def summary(plan) -> str:
+    """`path (3 events, 1 attribute)`, for `cio-lint config`."""
+    counts = [f"{len(part)} {name if len(part) != 1 else name[:-1]}" for part, name in
+              ((plan.events, "events"), (plan.attributes, "attributes"), (plan.messages, "messages"))
+              if part is not None]  # fmt: skip
+    return f"{plan.source} ({', '.join(counts) or 'empty'})"

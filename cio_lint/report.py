@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 from collections import Counter
 from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import escape as xml_escape
@@ -18,7 +20,7 @@ from urllib.parse import quote
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
 from cio_lint.finding import SAFE, Finding
-from cio_lint.text import credential_spans, mask_spans, split_lines
+from cio_lint.text import credential_spans, decode_source, mask_spans, split_lines
 
 HELP_URI = "https://github.com/cio-lint/cio-lint/blob/main/README.md#{anchor}"
 #: the README's rule table (the SARIF `help` of each rule carries its full explanation)
@@ -396,3 +398,69 @@ FORMATS: Dict[str, Callable[[Sequence[Finding]], str]] = {
     "junit": junit,
     "pylint": pylint,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the CLI's report goes
+
+
+class OutputError(Exception):
+    """The report cannot be written where it was asked to go (one line, exit 2)."""
+
+
+def use_color(color: str, output_file, stream) -> bool:
+    """--color auto|always|never, NO_COLOR and FORCE_COLOR, and whether `stream` is a terminal."""
+    if color == "always":
+        return True
+    if color == "never" or output_file:
+        return False
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def render(findings, results, fmt, color, show_source) -> str:
+    """The report in `fmt`; text with --show-source shows each finding's line."""
+    if fmt in FORMATS:
+        return FORMATS[fmt](findings)
+    sources = None
+    if show_source:
+        sources = {}
+        for r in results:
+            decoded = decode_source(r.data) if r.findings else None
+            sources[r.shown] = split_lines(decoded[0]) if decoded else []  # as Python numbers lines
+    return text(findings, color, show_source, sources)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def emit(out: str, output_file: Optional[str]) -> None:
+    """Write the report to `output_file`, or to stdout."""
+    if output_file:
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="") as handle:
+                handle.write(out)
+        except OSError as exc:
+            raise OutputError(f"-o {output_file}: cannot write: {exc.strerror or exc}") from None
+    else:
+        try:
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, AttributeError) as exc:  # a full disk, a closed stdout
+            quiet_stdout()
+            reason = getattr(exc, "strerror", None) or "stdout is closed"
+            raise OutputError(f"cannot write the report to stdout: {reason}") from None

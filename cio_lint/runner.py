@@ -23,7 +23,7 @@ from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, path_glob
 from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
-from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_fixed
+from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_atomically, write_fixed
 from cio_lint.inventory import InventorySink, file_inventory
 from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
@@ -660,6 +660,14 @@ def unified_diff(shown: str, before: str, after: str) -> str:
         if not line.endswith(("\n", "\r")):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def write_plan_file(target: Path, text: str, new: bool) -> None:
+    """`cio-lint inventory --write-plan`: a new file, or the user's file replaced at once."""
+    if new:
+        target.write_text(text, encoding="utf-8")
+    else:  # the user's file: all at once, or not at all
+        write_atomically(target, text.encode("utf-8"))
 
 
 __all__ = ["CheckOptions", "Checked", "ConfigError", "Outcome", "UsageError", "run"]
