@@ -380,3 +380,240 @@ def test_client_in_a_container_is_followed(code):
 @pytest.mark.parametrize("code", CONTAINER_VALID)
 def test_container_that_may_hold_other_things_is_not_followed(code):
     assert _lines(code, "CIO101") == []
+
+
+# -- wrappers: project functions whose parameters reach SDK arguments -------------------------
+
+WRAPPERS = """
+    import time
+    from customerio import CustomerIO
+    cio = CustomerIO('s', 'k')
+
+    def track_event(user_id, name, **props):
+        cio.track(user_id, name, **props)
+
+    def identify_user(uid, **attrs):
+        cio.identify(id=uid, **attrs)
+
+    def signup_event(user_id, **props):
+        track_event(user_id, "SignedUp", **props)
+
+    def make_client(region):
+        return CustomerIO('s', 'k', region=region)
+
+    class CustomerIOService:
+        def __init__(self):
+            self.client = CustomerIO('s', 'k')
+
+        def track(self, uid, name, **data):
+            self.client.track(uid, name, **data)
+
+    service = CustomerIOService()
+"""
+
+WRAPPER_INVALID = [
+    pytest.param('track_event("u", "order_placed", plan="pro")', "CIO601", "track_event → CustomerIO.track",
+                 id="kwargs-forwarded-into-track"),
+    pytest.param('identify_user("u", created_at=int(time.time() * 1000))', "CIO201",
+                 "identify_user → CustomerIO.identify", id="ms-timestamp-attribute"),
+    pytest.param('identify_user("")', "CIO101", "identify_user → CustomerIO.identify", id="empty-id"),
+    pytest.param('signup_event("u", plan="pro")', "CIO601", "signup_event → track_event → CustomerIO.track",
+                 id="wrapper-of-a-wrapper"),
+    pytest.param('service.track("u", "ev", plan="pro")', "CIO601", "CustomerIOService.track → CustomerIO.track",
+                 id="method-of-a-service-object"),
+    pytest.param('make_client("eu")', "CIO402", "make_client → CustomerIO", id="region-through-a-factory"),
+    pytest.param('extra = {"plan": "pro"}\ntrack_event("u", "ev", **extra)', "CIO601",
+                 "track_event → CustomerIO.track", id="mapping-splatted-into-a-wrapper"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("call, code, via", WRAPPER_INVALID)
+def test_wrapper_call_site_is_judged(call, code, via):
+    source = textwrap.dedent(WRAPPERS) + call + "\n"
+    found = [f for f in lint(source, sdk_version=V3) if f.code == code]
+    # the call site's (last) line; a key of a splatted mapping is reported where its value is
+    last = source.count("\n")
+    assert [f.line for f in found] == [last - 1 if "**extra" in call else last], found
+    assert found[0].message.endswith(f"(via {via})")
+    assert found[0].fix is None  # the code to change may be the wrapper's
+
+
+WRAPPER_VALID = [
+    pytest.param("""
+        def identify_user(uid, **attrs):
+            if not uid:
+                return
+            cio.identify(id=uid, **attrs)
+        identify_user("")
+        """, id="the-wrapper-tests-the-parameter"),
+    pytest.param("""
+        def identify_user(uid, **attrs):
+            cio.identify(id=str(uid), **attrs)
+        identify_user(None)
+        """, id="the-wrapper-converts-it"),
+    pytest.param("""
+        def identify_user(uid, **attrs):
+            require_id(uid)
+            cio.identify(id=uid, **attrs)
+        identify_user("")
+        """, id="the-wrapper-hands-it-to-a-check"),
+    pytest.param("""
+        def identify_user(uid, **attrs):
+            uid = uid or "anonymous"
+            cio.identify(id=uid, **attrs)
+        identify_user("")
+        """, id="the-wrapper-rebinds-it"),
+    pytest.param("""
+        def track_event(uid, name, **props):
+            cio.track(uid, name, data=props)
+        track_event("u", "ev", plan="pro")
+        """, id="kwargs-become-data"),
+    pytest.param("""
+        def track_event(uid, name, **props):
+            props.pop("internal", None)
+            cio.track(uid, name, **props)
+        track_event("u", "ev", internal=1)
+        """, id="kwargs-changed-first"),
+    pytest.param("""
+        def track_event(user, name, **props):
+            cio.track(user.id, name, data=props)
+        track_event(None, "ev")
+        """, id="an-attribute-of-the-parameter"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", WRAPPER_VALID)
+def test_wrapper_that_may_not_pass_the_value_on_is_not_judged(code):
+    source = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n" + textwrap.dedent(code)
+    assert [f.code for f in lint(source, sdk_version=V3) if f.code.startswith("CIO")] == []
+
+
+# -- across modules: a wrapper called from three modules, a wrapper of a wrapper --------------
+
+SHOP = {
+    "pyproject.toml": '[project]\nname = "shop"\ndependencies = ["customerio==3.2.0"]\n',
+    "shop/__init__.py": "",
+    "shop/cio_client.py": "from customerio import CustomerIO\n\nclient = CustomerIO('s', 'k')\n",
+    "shop/cio.py": """\
+import logging
+
+from shop.cio_client import client
+
+log = logging.getLogger(__name__)
+
+
+def track_event(user_id, name, **props):
+    log.info("tracking %s", name)
+    client.track(user_id, name, **props)
+
+
+def identify_user(uid, **attrs):
+    client.identify(id=uid, **attrs)
+
+
+class CustomerIOService:
+    def track(self, uid, name, **data):
+        client.track(uid, name, **data)
+
+
+service = CustomerIOService()
+""",
+    "shop/orders.py": """\
+from shop.cio import track_event
+
+
+def placed(user):
+    track_event(user.id, "order_placed", plan="pro")
+""",
+    "shop/users.py": """\
+import time
+
+from shop import cio
+
+
+def signup(user):
+    cio.identify_user(user.id, created_at=int(time.time() * 1000))
+    cio.identify_user("")
+""",
+    "shop/billing.py": """\
+from shop.cio import service, track_event
+
+
+def paid(user):
+    track_event(user.id, "paid", data={"amount": 3})
+    service.track(user.id, "paid", amount=3)
+""",
+    "shop/events.py": """\
+from shop.cio import track_event
+
+
+def signup_event(user_id, **props):
+    track_event(user_id, "SignedUp", **props)
+""",
+    "shop/views.py": """\
+from shop.events import signup_event
+
+
+def view(user):
+    signup_event(user.id, source="web")
+""",
+}
+
+SHOP_FOUND = {
+    ("shop/orders.py", 5, "CIO601", "shop.cio.track_event → CustomerIO.track"),
+    ("shop/users.py", 7, "CIO201", "shop.cio.identify_user → CustomerIO.identify"),
+    ("shop/users.py", 8, "CIO101", "shop.cio.identify_user → CustomerIO.identify"),
+    ("shop/billing.py", 6, "CIO601", "shop.cio.CustomerIOService.track → CustomerIO.track"),
+    ("shop/views.py", 5, "CIO601", "shop.events.signup_event → shop.cio.track_event → CustomerIO.track"),
+}
+
+
+def _shop(tmp_path):
+    for name, text in SHOP.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _reported(stdout: str):
+    found = set()
+    for line in stdout.splitlines():
+        parts = line.split(":", 3)
+        if len(parts) == 4 and parts[3].strip().startswith("CIO"):
+            code, _, message = parts[3].strip().partition(" ")
+            via = message.rpartition("(via ")[2].rstrip(")")
+            found.add((parts[0].removeprefix("./"), int(parts[1]), code, via))
+    return found
+
+
+def _run(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_judges_wrapper_call_sites_across_modules(tmp_path):
+    _shop(tmp_path)
+    result = _run("cio_lint", "check", ".", cwd=tmp_path)
+    assert _reported(result.stdout) == SHOP_FOUND, result.stdout + result.stderr
+
+
+def test_flake8_reports_the_same_wrapper_call_sites(tmp_path):
+    _shop(tmp_path)
+    result = _run("flake8", "--select", "CIO", ".", cwd=tmp_path)
+    assert _reported(result.stdout) == SHOP_FOUND, result.stdout + result.stderr
+
+
+def test_wrappers_travel_in_the_module_summary(tmp_path):
+    from cio_lint.project.index import ModuleIndex
+    from cio_lint.project.summary import ModuleSummary
+    from cio_lint.resolve.summaries import Summaries
+
+    _shop(tmp_path)
+    summaries = Summaries(ModuleIndex(tmp_path))
+    made = summaries.summary("shop.cio")
+    assert set(made.wrappers) == {"track_event", "identify_user", "CustomerIOService.track", "service.track"}
+    assert ModuleSummary.from_json(made.to_json()) == made  # plain JSON, as the cache keeps it
+    [reach] = summaries.wrapper("shop.events.signup_event").calls
+    assert reach.ref == "shop.cio.track_event" and reach.forwards_kwargs

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 #: the version of the summary's shape (part of every cache key)
-FORMAT = 1
+FORMAT = 2  # 2: `wrappers` is filled (cio_lint.resolve.wrappers)
 
 # Entry kinds: the same words as cio_lint.resolve's SdkValue kinds, plus REF.
 CLASS = "class"

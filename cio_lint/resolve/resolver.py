@@ -106,6 +106,9 @@ class SdkCall:
     method: Optional[sdk.Method]  # METHOD: the SDK's method (None: a name the SDK lacks)
     shape: Optional[sdk.Shape]  # the signature in force (None: not in this release)
     args: Optional[BoundArguments]  # the call's arguments bound to `shape`
+    #: a call of a project wrapper: the wrappers crossed and the SDK call reached
+    #: ("shop.cio.track_event → CustomerIO.track"); the arguments are the call site's
+    via: Optional[str] = None
 
     @property
     def kind(self) -> str:
@@ -146,6 +149,7 @@ class Resolver:
         self.wrapper = wrapper
         self.version = version
         self._calls: Dict[int, Optional[SdkCall]] = {}
+        self._wrappers = None  # cio_lint.resolve.wrappers.Wrappers, made on first use
         # per-file indexes built on first use, so each lookup is a dict access
         self._class_members: Dict[int, Dict[str, List[Member]]] = {}
         self._function_returns: Dict[int, List[cst.Return]] = {}
@@ -473,6 +477,18 @@ class Resolver:
         if value is not None and value.kind == CLASS:
             return CallTarget(CONSTRUCT, value.sdk_class, init_params=value.init_params)
         return None
+
+    def sdk_calls(self, call: cst.Call) -> List[SdkCall]:
+        """The SDK calls `call` makes with the arguments written there: itself, or the SDK calls
+        a project wrapper it calls passes them to (cio_lint.resolve.wrappers)."""
+        direct = self.sdk_call(call)
+        if direct is not None:
+            return [direct]
+        if self._wrappers is None:
+            from cio_lint.resolve.wrappers import Wrappers
+
+            self._wrappers = Wrappers(self, self.module_name)
+        return self._wrappers.sdk_calls(call)
 
     def sdk_call(self, call: cst.Call) -> Optional[SdkCall]:
         """The SDK call `call` makes, bound to the signature of the newest admitted release."""

@@ -121,9 +121,35 @@ class Summaries:
         return value
 
     def module_offers(self, module: str) -> bool:
-        """Does any top-level name of `module` hold an SDK value?"""
+        """Does any top-level name of `module` hold an SDK value, or wrap an SDK call?"""
         found = self.summary(module)
+        if found is not None and found.wrappers:
+            return True
         return found is not None and any(self._lookup(f"{module}.{name}", 0) is not None for name in found.names)
+
+    def wrapper(self, qualname: str, depth: int = 0):
+        """The project wrapper `qualname` names ("shop.cio.track_event", "shop.cio.Service.track",
+        "shop.cio.service.track"), from its module's summary; None when it is none."""
+        from cio_lint.resolve.wrappers import Wrapper
+
+        parts = qualname.split(".")
+        with self._lock:
+            for cut in range(len(parts) - 1, 0, -1):
+                module = ".".join(parts[:cut])
+                if self.index.path_of(module) is None:
+                    continue
+                if not self.index.may_provide(module):
+                    return None
+                try:
+                    found = self.summary(module)
+                except _InProgress:
+                    return None
+                data = found.wrappers.get(".".join(parts[cut:])) if found is not None else None
+                try:
+                    return Wrapper.from_json(data) if data else None
+                except (KeyError, TypeError, ValueError):
+                    return None  # an entry from another cio-lint: ignore it
+        return None
 
     def imports_a_provider(self, data: bytes, importer: str = "") -> bool:
         """The prefilter's exact question for a file that does not mention customerio: does it
@@ -141,6 +167,8 @@ class Summaries:
                 if name is None and self.module_offers(module):
                     return True
                 if name is not None and self._lookup(f"{module}.{name}", 0) is not None:
+                    return True
+                if name is not None and self.wrapper(f"{module}.{name}") is not None:
                     return True
             except _InProgress:
                 return True  # an import cycle: let the exact step decide
@@ -265,6 +293,7 @@ def summarise(module_node: "cst.Module", index, module: str) -> ModuleSummary:
 
     from cio_lint._libcst import FastVisits, prime_resolver_metadata
     from cio_lint.resolve.resolver import Resolver
+    from cio_lint.resolve.wrappers import module_wrappers
 
     wrapper = MetadataWrapper(module_node, unsafe_skip_copy=True)
     with FastVisits():
@@ -276,7 +305,8 @@ def summarise(module_node: "cst.Module", index, module: str) -> ModuleSummary:
             value = resolver.module_level_value(name)
             if value is not None:
                 names[name] = entry_of_value(value)
-    return ModuleSummary(names)
+        wrappers = module_wrappers(resolver, module)
+    return ModuleSummary(names, wrappers)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,29 +22,34 @@ class TimePosition(NamedTuple):
     is_parameter: bool  # True: a timestamp parameter; False: an attribute value
     #: inside a nested dict of the attributes (converted only by releases that recurse into them)
     nested: bool = False
+    #: reached through a project wrapper: which (SdkCall.via)
+    via: Optional[str] = None
 
 
 def time_call(resolver: Resolver, node: cst.Call) -> Optional[SdkCall]:
     """The SDK call `node` makes when it can carry time values: a client method or a request."""
     call = resolver.sdk_call(node)
-    if call is None or call.shape is None or call.args is None:
-        return None
-    if call.kind == METHOD or (call.kind == CONSTRUCT and call.role == sdk.REQUEST):
-        return call
-    return None
+    return call if call is not None and _carries_time(call) else None
+
+
+def _carries_time(call: SdkCall) -> bool:
+    if call.shape is None or call.args is None:
+        return False
+    return call.kind == METHOD or (call.kind == CONSTRUCT and call.role == sdk.REQUEST)
 
 
 def time_positions(resolver: Resolver, node: cst.Call) -> Iterator[TimePosition]:
-    """Every timestamp parameter and attribute value `node` passes to the SDK."""
-    call = time_call(resolver, node)
-    if call is None:
-        return
-    for param in call.shape.timestamps:
-        value = call.arg(param)
-        if value is not None:
-            yield TimePosition(param, value, True)
-    for key, value, nested in _attribute_values(call, resolver):
-        yield TimePosition(key, value, False, nested)
+    """Every timestamp parameter and attribute value `node` passes to the SDK, itself or
+    through a project wrapper (cio_lint.resolve.wrappers)."""
+    for call in resolver.sdk_calls(node):
+        if not _carries_time(call):
+            continue
+        for param in call.shape.timestamps:
+            value = call.arg(param)
+            if value is not None:
+                yield TimePosition(param, value, True, via=call.via)
+        for key, value, nested in _attribute_values(call, resolver):
+            yield TimePosition(key, value, False, nested, via=call.via)
 
 
 def _attribute_values(call: SdkCall, resolver: Resolver) -> Iterator[tuple]:

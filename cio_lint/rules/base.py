@@ -9,6 +9,7 @@ Its VALID/INVALID examples become test cases (tests/test_rules.py) and its docst
 from __future__ import annotations
 
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Mapping, Optional, Sequence, Tuple
 
@@ -96,7 +97,29 @@ class Rule(cst.BatchableCSTVisitor):
         """Report `message` (one breath: mistake, runtime effect, fix; about 120 characters at
         most) with `help`, the rest (why, evidence, other ways out), or the rule's own
         "Why is this bad?" section when it has nothing particular to add."""
+        if self._via:  # judged at a project wrapper's call site: say which SDK call it reaches
+            message, fix = f"{message} (via {self._via})", None
         self.context.report(self, node, message, fix, help or self.why())
+
+    #: while judging a call of a project wrapper: the wrappers and the SDK call it reaches
+    _via: Optional[str] = None
+
+    def sdk_calls(self, node: cst.Call):
+        """The SDK calls `node` makes with the arguments written there: the call itself, or
+        the SDK calls a project wrapper passes them to (findings then say `via` what)."""
+        for call in self.resolver.sdk_calls(node):
+            with self.via(call.via):
+                yield call
+
+    @contextmanager
+    def via(self, via: Optional[str]):
+        """Findings reported inside say they reach the SDK through `via` (and carry no fix:
+        the code to change may be the wrapper's)."""
+        previous, self._via = self._via, via
+        try:
+            yield
+        finally:
+            self._via = previous
 
     # Fix helpers: edits are computed from node positions, so fixes stay plain text edits.
     def replace(self, node: cst.CSTNode, code: str) -> Edit:

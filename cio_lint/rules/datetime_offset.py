@@ -121,32 +121,33 @@ class DatetimeOffset(Rule):
         version = self.context.sdk_version
         drops_offset = version.may_run(until=sdk.AWARE_DATETIME_SINCE)
         for position in time_positions(self.resolver, node):
-            found = self._classify(position.value)
-            if found is None:
-                continue
-            if position.nested and not version.may_run(since=sdk.NESTED_DATETIME_SINCE):
-                continue  # these releases cannot encode a nested datetime at all: not an offset problem
-            if found.kind == NAIVE_LOCAL:
-                self.report(
-                    position.value,
-                    f"{position.key} is naive local time: the SDK {sdk.NAIVE_DATETIME_READ}; use {found.instead}",
-                    help=(f"{position.key} gets {found.what}. Every {sdk.DISTRIBUTION} release reads a naive datetime as UTC (observed: "
-                          f"tests/grounding/test_datetimes.py::test_naive_local_time_is_read_as_utc), so "
-                          f"the timestamp is off by the machine's UTC offset wherever it does not run on "
-                          f"UTC. Pass an aware value, e.g. {found.instead}."),
-                )
-            elif drops_offset and not position.nested:
-                self.report(
-                    position.value,
-                    f"{position.key} is not UTC: before {sdk.AWARE_DATETIME_SINCE} the SDK "
-                    f"{sdk.AWARE_OFFSET_DROPPED}; use .astimezone(timezone.utc)",
-                    help=(f"{position.key} gets {found.what}. {sdk.DISTRIBUTION} releases before {sdk.AWARE_DATETIME_SINCE}, which "
-                          f"{version.constraint} admits, replace an aware datetime's zone with UTC instead "
-                          f"of converting it (observed: test_datetimes.py::test_aware_offset_is_dropped_"
-                          f"before_3_1), so the timestamp is off by the zone's UTC offset. Convert first "
-                          f"with .astimezone(timezone.utc), or require "
-                          f"{sdk.DISTRIBUTION}>={sdk.AWARE_DATETIME_SINCE}."),
-                )
+            with self.via(position.via):
+                found = self._classify(position.value)
+                if found is None:
+                    continue
+                if position.nested and not version.may_run(since=sdk.NESTED_DATETIME_SINCE):
+                    continue  # these releases cannot encode a nested datetime at all: not an offset problem
+                if found.kind == NAIVE_LOCAL:
+                    self.report(
+                        position.value,
+                        f"{position.key} is naive local time: the SDK {sdk.NAIVE_DATETIME_READ}; use {found.instead}",
+                        help=(f"{position.key} gets {found.what}. Every {sdk.DISTRIBUTION} release reads a naive datetime as UTC (observed: "
+                              f"tests/grounding/test_datetimes.py::test_naive_local_time_is_read_as_utc), so "
+                              f"the timestamp is off by the machine's UTC offset wherever it does not run on "
+                              f"UTC. Pass an aware value, e.g. {found.instead}."),
+                    )
+                elif drops_offset and not position.nested:
+                    self.report(
+                        position.value,
+                        f"{position.key} is not UTC: before {sdk.AWARE_DATETIME_SINCE} the SDK "
+                        f"{sdk.AWARE_OFFSET_DROPPED}; use .astimezone(timezone.utc)",
+                        help=(f"{position.key} gets {found.what}. {sdk.DISTRIBUTION} releases before {sdk.AWARE_DATETIME_SINCE}, which "
+                              f"{version.constraint} admits, replace an aware datetime's zone with UTC instead "
+                              f"of converting it (observed: test_datetimes.py::test_aware_offset_is_dropped_"
+                              f"before_3_1), so the timestamp is off by the zone's UTC offset. Convert first "
+                              f"with .astimezone(timezone.utc), or require "
+                              f"{sdk.DISTRIBUTION}>={sdk.AWARE_DATETIME_SINCE}."),
+                    )
 
     # -- what a datetime expression is -----------------------------------------------------------
 

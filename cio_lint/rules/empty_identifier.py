@@ -97,8 +97,11 @@ class EmptyIdentifier(Rule):
         cdp = _cdp.blank_identity(self.resolver, node)  # customerio.analytics (issue 18)
         if cdp is not None:
             self.report(*cdp)
-        call = self.resolver.sdk_call(node)
-        if call is None or call.shape is None:
+        for call in self.sdk_calls(node):  # the call itself, or what a project wrapper passes on
+            self._check_call(call)
+
+    def _check_call(self, call) -> None:
+        if call.shape is None:
             return
         if call.kind == METHOD and call.method is not None:
             for param in call.shape.identifiers:

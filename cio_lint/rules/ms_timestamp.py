@@ -94,8 +94,9 @@ class MsTimestamp(Rule):
         if cdp is not None:
             self.report(*cdp)
         for position in time_positions(self.resolver, node):
-            self._check(position.value, position.key,
-                        literal_ok=position.is_parameter or bool(_TIME_NAME.search(position.key)))
+            with self.via(position.via):
+                self._check(position.value, position.key,
+                            literal_ok=position.is_parameter or bool(_TIME_NAME.search(position.key)))
 
     def _check(self, value: cst.BaseExpression, key: str, literal_ok: bool) -> None:
         if _UNIT_IN_NAME.search(key):

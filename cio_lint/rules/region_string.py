@@ -98,9 +98,12 @@ class RegionString(Rule):
     _imports: Optional["_Imports"] = None  # the file's `import` aliases, on first use
 
     def visit_Call(self, node: cst.Call) -> None:
-        call = self.resolver.sdk_call(node)
+        for call in self.sdk_calls(node):  # the call itself, or what a project wrapper passes on
+            self._check_call(call)
+
+    def _check_call(self, call) -> None:
         # a project subclass with its own __init__ may convert the value: sdk_signature only
-        if call is None or not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
+        if not call.constructs(sdk.TRACK, sdk.APP, sdk_signature=True):
             return
         expr = call.arg(sdk.REGION_PARAM)
         if expr is None and sdk.REGION_PARAM in call.args.extra_keywords:

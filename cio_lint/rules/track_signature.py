@@ -88,8 +88,11 @@ class TrackSignature(Rule):
             where, names, fixable, message = cdp
             fixed = _with_data(node, names, sdk.CDP_PROPERTIES_PARAM) if fixable else None
             self.report(where, message, self.fix(self.replace(node, fixed)) if fixed else None)
-        call = self.resolver.sdk_call(node)
-        if call is None or call.kind != METHOD or call.method is None or call.shape is None:
+        for call in self.sdk_calls(node):  # the call itself, or what a project wrapper passes on
+            self._check_call(node, call)
+
+    def _check_call(self, node: cst.Call, call) -> None:
+        if call.kind != METHOD or call.method is None or call.shape is None:
             return
         if call.method.name not in ("track", "track_anonymous") or call.args is None:
             return
@@ -101,6 +104,7 @@ class TrackSignature(Rule):
 
     def _check_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
         # keywords written at the call, then those of a `**mapping` whose keys the code shows
+        # (values.splat_keys: not written at the call, so `dynamic` keeps the fix off)
         splat = call.args.splat_extra(call.shape.params)
         names = list(call.args.extra_keywords) + [k for k in splat if k not in call.args.extra_keywords]
         # id=/timestamp= beside keyword attributes: the call is in 2.x's shape, where they were
@@ -132,7 +136,7 @@ class TrackSignature(Rule):
     def _check_before_three(self, node: cst.Call, call, version: sdk.SdkVersion) -> None:
         if version.may_run(since=sdk.TRACK_DATA_SINCE):
             return  # only a project pinned below 3 gets the 2.x reading
-        splat = call.args.splat_extra(call.shape.params)
+        splat = call.args.splat_extra(call.shape.params)  # a `**mapping` whose keys the code shows
         for word in ("data", "timestamp"):
             arg = call.args.extra_keywords.get(word) or (splat[word].arg if word in splat else None)
             if arg is not None:

@@ -1,0 +1,665 @@
+"""Wrappers: project functions and methods whose parameters reach SDK arguments.
+
+Most integrations wrap the SDK once (`def track_event(user_id, name, **props):
+cio.track(user_id, name, **props)`) and make their mistakes at the wrapper's call sites. A
+`Wrapper` says which of a function's parameters reach which argument of which SDK call
+(`Reach`): a parameter passed as it is (not converted, not tested, never rebound), the
+function's own `**kwargs` splatted into the call, through other wrappers too. At a call of the
+wrapper, `Wrappers.calls(call)` binds the call's arguments to the wrapper's parameters and
+gives one virtual `SdkCall` per SDK call reached, whose arguments are the call site's own
+expressions: the rules judge them there, and say which SDK call they reach (`via`).
+
+A parameter the wrapper tests (`if not user_id: return`), converts (`str(user_id)`), rebinds
+or passes on in any way other than as an SDK argument may never reach the SDK as written: it
+is not bound, so the wrapper's callers are not judged on it. Only what the call site writes is
+judged; what the wrapper adds itself is judged in the wrapper's own body.
+
+Across modules a wrapper travels in its module's summary (`ModuleSummary.wrappers`, plain
+JSON): an SDK call on a client taken from another module is kept as a ref to that name, and a
+call of another module's wrapper as a ref to that wrapper; both are followed when a call site
+asks (`resolve`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+
+import libcst as cst
+from libcst.metadata import Assignment
+
+from cio_lint import sdk
+from cio_lint.project import summary
+
+if TYPE_CHECKING:
+    from cio_lint.resolve.resolver import Resolver, SdkCall
+
+#: wrappers of wrappers deeper than this are not followed (real chains are 1 to 3 deep)
+MAX_DEPTH = 8
+_STATIC = ("staticmethod",)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One SDK call a wrapper's parameters reach."""
+
+    method: str  # the SDK method ("" for a constructor)
+    #: (SDK parameter or keyword, wrapper parameter) for each parameter passed on as it is
+    bind: Tuple[Tuple[str, str], ...] = ()
+    forwards_kwargs: bool = False  # the wrapper's **kwargs is splatted into the call
+    sdk_class: Optional[str] = None  # the SDK class's qualified name, when known here
+    #: the receiver is a name of another module ("shop.cio.client") with summary steps
+    receiver_ref: Optional[str] = None
+    receiver_ops: Tuple[tuple, ...] = ()
+    via: Tuple[str, ...] = ()  # the wrappers crossed, outermost first
+
+    def to_json(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"method": self.method, "bind": [list(b) for b in self.bind]}
+        if self.forwards_kwargs:
+            out["forwards_kwargs"] = True
+        if self.sdk_class:
+            out["sdk_class"] = self.sdk_class
+        if self.receiver_ref:
+            out["receiver_ref"] = self.receiver_ref
+            out["receiver_ops"] = [summary._op_to_json(op) for op in self.receiver_ops]
+        if self.via:
+            out["via"] = list(self.via)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Reach":
+        ops = tuple(summary._op_from_json(op) for op in data.get("receiver_ops", ()))
+        return cls(
+            method=str(data["method"]),
+            bind=tuple((str(a), str(b)) for a, b in data.get("bind", ())),
+            forwards_kwargs=bool(data.get("forwards_kwargs", False)),
+            sdk_class=data.get("sdk_class"),
+            receiver_ref=data.get("receiver_ref"),
+            receiver_ops=ops,
+            via=tuple(str(v) for v in data.get("via", ())),
+        )
+
+
+@dataclass(frozen=True)
+class CallsWrapper:
+    """A call, in a wrapper's body, of another module's wrapper (followed on demand)."""
+
+    ref: str  # "shop.cio.track_event"
+    bind: Tuple[Tuple[str, str], ...] = ()  # (the inner wrapper's parameter, this wrapper's)
+    forwards_kwargs: bool = False
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"ref": self.ref, "bind": [list(b) for b in self.bind], "forwards_kwargs": self.forwards_kwargs}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "CallsWrapper":
+        return cls(str(data["ref"]), tuple((str(a), str(b)) for a, b in data.get("bind", ())),
+                   bool(data.get("forwards_kwargs", False)))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    name: str  # qualified: "shop.cio.track_event", "shop.cio.Service.track"
+    params: Tuple[str, ...]  # positional-or-keyword parameters, without self / cls
+    kwonly: Tuple[str, ...] = ()
+    var_keyword: Optional[str] = None
+    reaches: Tuple[Reach, ...] = ()
+    calls: Tuple[CallsWrapper, ...] = ()
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "name": self.name,
+            "params": list(self.params),
+            "kwonly": list(self.kwonly),
+            "var_keyword": self.var_keyword,
+            "reaches": [r.to_json() for r in self.reaches],
+            "calls": [c.to_json() for c in self.calls],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Wrapper":
+        return cls(
+            name=str(data["name"]),
+            params=tuple(str(p) for p in data["params"]),
+            kwonly=tuple(str(p) for p in data.get("kwonly", ())),
+            var_keyword=data.get("var_keyword"),
+            reaches=tuple(Reach.from_json(r) for r in data.get("reaches", ())),
+            calls=tuple(CallsWrapper.from_json(c) for c in data.get("calls", ())),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding wrappers in one module
+
+
+@dataclass
+class _Signature:
+    params: Tuple[str, ...]
+    kwonly: Tuple[str, ...]
+    var_keyword: Optional[str]
+    first: Optional[str]  # self / cls of a method (not a parameter callers pass)
+
+
+class Wrappers:
+    """The wrappers of one module, found with that module's Resolver, and the calls of
+    wrappers (this module's or others') made in it."""
+
+    def __init__(self, resolver: "Resolver", module: str) -> None:
+        self.resolver = resolver
+        self.module = module
+        self._of: Dict[int, Optional[Wrapper]] = {}
+        self._making: Set[int] = set()
+        self._calls: Dict[int, List["SdkCall"]] = {}
+
+    # -- the wrapper a call calls -----------------------------------------------------------
+
+    def wrapper_called(self, call: cst.Call, depth: int = 0) -> Optional[Wrapper]:
+        """The wrapper `call` calls: a function or method of this module, or another module's
+        (through its summary)."""
+        found = self._local_callee(call.func)
+        if found is not None:
+            func, qualname, is_method = found
+            return self.of_function(func, qualname, is_method)
+        ref = self._imported_ref(call.func)
+        if ref is not None:
+            return resolve_ref(self.resolver.index, ref, depth)
+        return None
+
+    def _local_callee(self, func: cst.BaseExpression) -> Optional[Tuple[cst.FunctionDef, str, bool]]:
+        resolver = self.resolver
+        if isinstance(func, cst.Name):
+            node = _only_definition(resolver, func)
+            if isinstance(node, cst.FunctionDef):
+                return node, self._qualname(node), False
+            return None
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        cls = self._class_of(func.value)
+        if cls is None:
+            return None
+        through_class = isinstance(_only_definition(resolver, func.value), cst.ClassDef)
+        for stmt in cls.body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == method:
+                if through_class and not _is_static(stmt) and not _is_classmethod(stmt):
+                    return None  # Class.method(instance, ...): the instance comes first
+                return stmt, self._qualname(stmt), not _is_static(stmt)
+        return None
+
+    def _class_of(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
+        """The class of `self`, of `ClassName`, of `ClassName(...)`, or of a name bound once to
+        `ClassName(...)` (a module-level service object), in this module."""
+        resolver = self.resolver
+        if isinstance(expr, cst.Call):
+            cls = _only_definition(resolver, expr.func) if isinstance(expr.func, cst.Name) else None
+            return cls if isinstance(cls, cst.ClassDef) else None
+        if not isinstance(expr, cst.Name):
+            return None
+        node = _only_definition(resolver, expr)
+        if isinstance(node, cst.ClassDef):
+            return node
+        if isinstance(node, cst.Param):
+            return _class_of_first_param(resolver, node)
+        if isinstance(node, cst.Call):
+            return self._class_of(node)
+        return None
+
+    def _imported_ref(self, func: cst.BaseExpression) -> Optional[str]:
+        """The qualified name of a callable imported from another project module."""
+        index = self.resolver.index
+        modules = getattr(index, "index", None)  # the ModuleIndex behind Summaries / summary mode
+        if modules is None:
+            return None
+        for name in sorted(self.resolver.qualified_names(func)):
+            absolute = modules.absolute(name, self.module)
+            if absolute and modules.is_project_name(absolute) and absolute.split(".")[0] != "customerio":
+                return absolute
+        return None
+
+    def _qualname(self, func: cst.FunctionDef) -> str:
+        parts = [func.name.value]
+        node = self.resolver.parent(func)
+        while node is not None:
+            if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
+                parts.append(node.name.value)
+            node = self.resolver.parent(node)
+        dotted = ".".join(reversed(parts))
+        return f"{self.module}.{dotted}" if self.module else dotted
+
+    # -- summarising one function ------------------------------------------------------------
+
+    def of_function(self, func: cst.FunctionDef, qualname: str, is_method: bool) -> Optional[Wrapper]:
+        key = id(func)
+        if key in self._of:
+            return self._of[key]
+        if key in self._making:
+            return None  # recursion: a wrapper that calls itself adds nothing
+        self._making.add(key)
+        try:
+            found = self._summarise(func, qualname, is_method)
+        finally:
+            self._making.discard(key)
+        self._of[key] = found
+        return found
+
+    def _summarise(self, func: cst.FunctionDef, qualname: str, is_method: bool) -> Optional[Wrapper]:
+        sig = _signature(func, is_method)
+        if sig is None:
+            return None
+        reaches: List[Reach] = []
+        calls: List[CallsWrapper] = []
+        for call in _own_calls(func.body):
+            bind, forwards = self._bound_params(func, call, sig)
+            if not bind and not forwards:
+                continue
+            reach = self._direct_reach(call, bind, forwards, qualname)
+            if reach is not None:
+                reaches.append(reach)
+                continue
+            local = self._local_callee(call.func)
+            if local is not None:
+                inner = self.of_function(*local)
+                if inner is not None:
+                    reaches.extend(compose(inner, bind, forwards, qualname))
+                    calls.extend(compose_calls(inner, bind, forwards))
+                continue
+            ref = self._imported_ref(call.func)
+            if ref is not None:  # another module's wrapper, perhaps: followed when asked
+                calls.append(CallsWrapper(ref, tuple(bind.items()), forwards))
+        if not reaches and not calls:
+            return None
+        return Wrapper(qualname, sig.params, sig.kwonly, sig.var_keyword, tuple(reaches), tuple(calls))
+
+    def _bound_params(self, func: cst.FunctionDef, call: cst.Call,
+                      sig: _Signature) -> Tuple[Dict[str, str], bool]:  # fmt: skip
+        """{argument slot: parameter} for each argument of `call` that is one of `func`'s
+        parameters passed as it is, and whether `**kwargs` is forwarded. A slot is a keyword
+        name or "#<position>"."""
+        bind: Dict[str, str] = {}
+        forwards = False
+        for position, arg in enumerate(call.args):
+            if arg.star == "**":
+                if sig.var_keyword and _is_pure_param(self.resolver, func, call, arg.value, sig.var_keyword):
+                    forwards = True
+                continue
+            if arg.star == "*":
+                break  # positions after *args are unknown
+            if not isinstance(arg.value, cst.Name) or arg.value.value not in (*sig.params, *sig.kwonly):
+                continue
+            if not _is_pure_param(self.resolver, func, call, arg.value, arg.value.value):
+                continue
+            slot = arg.keyword.value if arg.keyword is not None else f"#{position}"
+            bind[slot] = arg.value.value
+        return bind, forwards
+
+    def _direct_reach(self, call: cst.Call, bind: Dict[str, str], forwards: bool,
+                      qualname: str) -> Optional[Reach]:  # fmt: skip
+        """The SDK call `call` makes, with the slots mapped to SDK parameter names."""
+        from cio_lint.resolve.resolver import CONSTRUCT, DEFERRED, INSTANCE, METHOD
+
+        resolver = self.resolver
+        target = resolver.call_target(call)
+        if target is not None and target.kind in (METHOD, CONSTRUCT) and target.sdk_class is not None:
+            if target.kind == CONSTRUCT and target.init_params is not None:
+                return None  # a project subclass's own __init__ converts what it gets
+            return Reach(target.name if target.kind == METHOD else "", tuple(bind.items()), forwards,
+                         sdk_class=target.sdk_class.qualnames[0], via=(qualname,))  # fmt: skip
+        if isinstance(call.func, cst.Attribute):
+            owner = resolver.value(call.func.value)
+            if owner is not None and owner.kind == DEFERRED:
+                return Reach(call.func.attr.value, tuple(bind.items()), forwards,
+                             receiver_ref=owner.ref, receiver_ops=owner.ops, via=(qualname,))  # fmt: skip
+            if owner is not None and owner.kind == INSTANCE and owner.sdk_class is None:
+                return None  # a declared factory's client: the method name decides, below
+        return None
+
+    # -- calls of wrappers in this module ---------------------------------------------------
+
+    def sdk_calls(self, call: cst.Call) -> List["SdkCall"]:
+        """The virtual SDK calls that `call`, a call of a wrapper, makes with its arguments."""
+        key = id(call)
+        if key not in self._calls:
+            self._calls[key] = self._compute_calls(call)
+        return self._calls[key]
+
+    def _compute_calls(self, call: cst.Call) -> List["SdkCall"]:
+        wrapper = self.wrapper_called(call)
+        if wrapper is None:
+            return []
+        out = []
+        for reach in expand(self.resolver.index, wrapper):
+            virtual = self._virtual_call(call, wrapper, reach)
+            if virtual is not None:
+                out.append(virtual)
+        return out
+
+    def _virtual_call(self, call: cst.Call, wrapper: Wrapper, reach: Reach) -> Optional["SdkCall"]:
+        from cio_lint.resolve.resolver import CONSTRUCT, METHOD, BoundArguments, CallTarget, SdkCall
+
+        resolver = self.resolver
+        cls = _reach_class(resolver, reach)
+        if cls is None:
+            return None
+        release = resolver.version.newest
+        if reach.method:
+            method = cls.methods.get(reach.method)
+            shape = method.shape_for(release) if method else None
+            target = CallTarget(METHOD, cls, reach.method)
+        else:
+            method, shape = None, cls.constructor_for(release)
+            target = CallTarget(CONSTRUCT, cls)
+        if shape is None:
+            return None  # a method this release lacks: judged in the wrapper's own body
+        given, extra = bind_to_wrapper(call, wrapper, resolver)
+        bound = BoundArguments(dynamic=True)  # the wrapper passes more than the call site shows
+        for slot, param in reach.bind:
+            arg = given.get(param)
+            if arg is None:
+                continue
+            if slot.startswith("#"):  # a position of the SDK call, in the release in force
+                position = int(slot[1:])
+                if position < len(shape.params):
+                    bound.params[shape.params[position]] = arg
+                else:
+                    bound.extra_positional.append(arg)
+            else:
+                (bound.params if slot in shape.params else bound.extra_keywords)[slot] = arg
+        if reach.forwards_kwargs:
+            for keyword, arg in extra.items():
+                (bound.params if keyword in shape.params else bound.extra_keywords)[keyword] = arg
+        if not bound.params and not bound.extra_keywords and not bound.extra_positional:
+            return None
+        via = " → ".join((*reach.via, f"{cls.name}.{reach.method}" if reach.method else cls.name))
+        return SdkCall(target, method, shape, bound, via=via)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _signature(func: cst.FunctionDef, is_method: bool) -> Optional[_Signature]:
+    params = func.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+    first = None
+    if is_method:
+        if not positional:
+            return None
+        first = positional.pop(0)
+    var_keyword = params.star_kwarg.name.value if params.star_kwarg is not None else None
+    kwonly = tuple(p.name.value for p in params.kwonly_params)
+    return _Signature(tuple(positional), kwonly, var_keyword, first)
+
+
+def _is_static(func: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value in _STATIC for d in func.decorators)
+
+
+def _is_classmethod(func: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in func.decorators)
+
+
+def _only_definition(resolver: "Resolver", name: cst.BaseExpression) -> Optional[cst.CSTNode]:
+    """The node a name's only binding is: a FunctionDef, ClassDef, Param, or an assigned value."""
+    if not isinstance(name, cst.Name):
+        return None
+    scope = resolver.scope(name)
+    if scope is None:
+        return None
+    assignments = list(scope[name.value])
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return None
+    node = assignments[0].node
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+        return node
+    parent = resolver.parent(node)
+    if isinstance(parent, cst.AssignTarget):
+        statement = resolver.parent(parent)
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return statement.value
+    return None
+
+
+def _class_of_first_param(resolver: "Resolver", param: cst.Param) -> Optional[cst.ClassDef]:
+    """`self` (or `cls`) of a method: its class."""
+    params = resolver.parent(param)
+    func = resolver.parent(params) if params is not None else None
+    if not isinstance(func, cst.FunctionDef) or _is_static(func):
+        return None
+    first = (*func.params.posonly_params, *func.params.params)[:1]
+    if not first or first[0] is not param:
+        return None
+    block = resolver.parent(func)
+    cls = resolver.parent(block) if block is not None else None
+    return cls if isinstance(cls, cst.ClassDef) else None
+
+
+class _OwnCalls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: List[cst.Call] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.append(node)
+
+
+def _own_calls(body: cst.CSTNode) -> List[cst.Call]:
+    visitor = _OwnCalls()
+    body.visit(visitor)
+    return visitor.found
+
+
+#: where a parameter may appear and still reach the SDK as written: nothing else reads it
+_GUARDS = (cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Comparison,
+           cst.UnaryOperation, cst.Subscript, cst.Attribute, cst.Match)  # fmt: skip
+
+
+#: calls that only show a value (logging): passing a parameter to them changes nothing
+_SHOWS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+
+
+def _is_pure_param(resolver: "Resolver", func: cst.FunctionDef, call: cst.Call, expr: cst.BaseExpression,
+                   name: str) -> bool:  # fmt: skip
+    """`expr` is the parameter `name` of `func`, never rebound, and used nowhere but as an
+    argument of `call`, of SDK calls and of logging calls: a guard (`if not name: return`), a
+    conversion or a check elsewhere means the SDK may never see the value the caller passed."""
+    if not isinstance(expr, cst.Name) or expr.value != name:
+        return False
+    scope = resolver.scope(expr)
+    if scope is None:
+        return False
+    assignments = list(scope[name])
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return False
+    param = assignments[0].node
+    if not isinstance(param, cst.Param) or not _belongs_to(resolver, param, func):
+        return False
+    for access in assignments[0].references:
+        node = access.node
+        parent = resolver.parent(node)
+        if isinstance(parent, cst.FormattedStringExpression):
+            continue  # shown in a message
+        if not isinstance(parent, cst.Arg) or parent.value is not node:
+            return False
+        user = resolver.parent(parent)
+        if user is call or (isinstance(user, cst.Call) and _only_shows(resolver, user)):
+            continue
+        return False
+    return True
+
+
+def _only_shows(resolver: "Resolver", call: cst.Call) -> bool:
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name in _SHOWS or resolver.call_target(call) is not None
+
+
+def _belongs_to(resolver: "Resolver", param: cst.Param, func: cst.FunctionDef) -> bool:
+    params = resolver.parent(param)
+    return params is not None and resolver.parent(params) is func
+
+
+def _reach_class(resolver: "Resolver", reach: Reach) -> Optional[sdk.SdkClass]:
+    if reach.sdk_class is not None:
+        return sdk.sdk_class(reach.sdk_class)
+    return None
+
+
+def bind_to_wrapper(call: cst.Call, wrapper: Wrapper,
+                    resolver: "Resolver") -> Tuple[Dict[str, cst.Arg], Dict[str, cst.Arg]]:  # fmt: skip
+    """(wrapper parameter -> the call's argument, extra keywords -> argument) for a call of
+    the wrapper. `**mapping` arguments with keys the code shows count as keywords."""
+    from cio_lint.resolve.values import dict_keys
+
+    given: Dict[str, cst.Arg] = {}
+    extra: Dict[str, cst.Arg] = {}
+    position = 0
+    for arg in call.args:
+        if arg.star == "*":
+            break
+        if arg.star == "**":
+            keys = dict_keys(resolver, arg.value)
+            for key, values in (keys or {}).items():
+                if len(values) == 1:
+                    synthetic = cst.Arg(values[0], keyword=cst.Name(key))
+                    _put(key, synthetic, wrapper, given, extra)
+            continue
+        if arg.keyword is not None:
+            _put(arg.keyword.value, arg, wrapper, given, extra)
+        elif position < len(wrapper.params):
+            given[wrapper.params[position]] = arg
+            position += 1
+    return given, extra
+
+
+def _put(keyword: str, arg: cst.Arg, wrapper: Wrapper, given, extra) -> None:
+    if keyword in wrapper.params or keyword in wrapper.kwonly:
+        given[keyword] = arg
+    elif wrapper.var_keyword is not None:
+        extra[keyword] = arg
+
+
+# ---------------------------------------------------------------------------------------------
+# Composition and refs
+
+
+def _to_inner(inner: Wrapper, bind: Dict[str, str]) -> Dict[str, str]:
+    """inner parameter -> outer parameter, from the slots of the call of `inner`."""
+    mapped = {}
+    for slot, param in bind.items():
+        if slot.startswith("#"):
+            position = int(slot[1:])
+            if position < len(inner.params):
+                mapped[inner.params[position]] = param
+        elif slot in inner.params or slot in inner.kwonly:
+            mapped[slot] = param
+    return mapped
+
+
+def compose(inner: Wrapper, bind: Dict[str, str], forwards: bool, outer: str) -> Iterator[Reach]:
+    """The reaches of `outer`, which calls `inner` passing its own parameters (`bind`: slot
+    of the inner call -> outer parameter) and perhaps its **kwargs."""
+    inner_params = _to_inner(inner, bind)
+    for reach in inner.reaches:
+        mapped = tuple((slot, inner_params[p]) for slot, p in reach.bind if p in inner_params)
+        carries = forwards and reach.forwards_kwargs
+        if mapped or carries:
+            yield replace(reach, bind=mapped, forwards_kwargs=carries, via=(outer, *reach.via))
+
+
+def compose_calls(inner: Wrapper, bind: Dict[str, str], forwards: bool) -> Iterator[CallsWrapper]:
+    """`inner`'s calls of other modules' wrappers, seen from its caller."""
+    inner_params = _to_inner(inner, bind)
+    for calls in inner.calls:
+        mapped = tuple((slot, inner_params[p]) for slot, p in calls.bind if p in inner_params)
+        carries = forwards and calls.forwards_kwargs
+        if mapped or carries:
+            yield CallsWrapper(calls.ref, mapped, carries)
+
+
+def resolve_ref(index, ref: str, depth: int = 0) -> Optional[Wrapper]:
+    """Another module's wrapper, through its summary, with its own refs followed."""
+    finder = getattr(index, "wrapper", None)
+    if finder is None or depth > MAX_DEPTH:
+        return None
+    return finder(ref, depth)
+
+
+def expand(index, wrapper: Wrapper, depth: int = 0) -> Iterator[Reach]:
+    """The wrapper's reaches with refs followed: a receiver taken from another module gets
+    its SDK class, a call of another module's wrapper becomes that wrapper's reaches."""
+    for reach in wrapper.reaches:
+        if reach.sdk_class is not None:
+            yield reach
+        elif reach.receiver_ref is not None:
+            resolved = _resolve_receiver(index, reach)
+            if resolved is not None:
+                yield resolved
+    for calls in wrapper.calls:
+        inner = resolve_ref(index, calls.ref, depth + 1)
+        if inner is None:
+            continue
+        inner = replace(inner, reaches=tuple(expand(index, inner, depth + 1)), calls=())
+        yield from compose(inner, dict(calls.bind), calls.forwards_kwargs, wrapper.name)
+
+
+def _resolve_receiver(index, reach: Reach) -> Optional[Reach]:
+    from cio_lint.resolve.resolver import INSTANCE
+    from cio_lint.resolve.summaries import apply_step
+
+    lookup = getattr(index, "lookup", None)
+    if lookup is None:
+        return None
+    value = lookup(reach.receiver_ref)
+    for op in reach.receiver_ops:
+        if value is None:
+            break
+        value = apply_step(value, op)
+    if value is None or value.kind != INSTANCE or value.sdk_class is None or reach.method in value.own_methods:
+        return None
+    method = value.sdk_class.methods.get(reach.method)
+    if method is None:
+        return None
+    return replace(reach, sdk_class=value.sdk_class.qualnames[0], receiver_ref=None, receiver_ops=())
+
+
+def module_wrappers(resolver: "Resolver", module: str) -> Dict[str, Any]:
+    """name inside the module ("track_event", "Service.track", "service.track") -> the JSON
+    of its wrapper, for the module's summary."""
+    finder = Wrappers(resolver, module)
+    out: Dict[str, Any] = {}
+    classes: Dict[str, cst.ClassDef] = {}
+    for stmt in resolver.module.body:
+        if isinstance(stmt, cst.FunctionDef):
+            found = finder.of_function(stmt, finder._qualname(stmt), False)
+            if found is not None:
+                out[stmt.name.value] = found.to_json()
+        elif isinstance(stmt, cst.ClassDef):
+            classes[stmt.name.value] = stmt
+            for member in stmt.body.body:
+                if isinstance(member, cst.FunctionDef):
+                    found = finder.of_function(member, finder._qualname(member), not _is_static(member))
+                    if found is not None:
+                        out[f"{stmt.name.value}.{member.name.value}"] = found.to_json()
+    # module-level service objects: `service = Service(...)` offers Service's wrappers
+    for stmt in resolver.module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+                continue
+            target, value = small.targets[0].target, small.value
+            if isinstance(target, cst.Name) and isinstance(value, cst.Call) and isinstance(value.func, cst.Name) \
+                    and value.func.value in classes:  # fmt: skip
+                prefix = value.func.value + "."
+                for key in [k for k in out if k.startswith(prefix)]:
+                    out[target.value + "." + key[len(prefix):]] = out[key]
+    return out
