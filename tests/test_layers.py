@@ -47,9 +47,6 @@ KNOWN: Dict[Tuple[str, str], str] = {
     ("cio_lint.inventory", "cio_lint.engine"):
         "inventory.file_inventory runs the engine (a cycle with engine -> inventory); it belongs above "
         "the engine, beside the runner (plan helper)",
-    ("cio_lint.resolve.containers", "cio_lint.resolve.resolver"):
-        "containers.py imports resolver.class_members at run time while resolver imports containers: "
-        "class_members belongs in a module both can import (values helper)",
 }  # fmt: skip
 
 

@@ -110,12 +110,10 @@ def _callee_name(func: cst.BaseExpression) -> str:
 
 def _attribute_bindings(resolver: "Resolver", container: cst.Attribute) -> Optional[List[cst.BaseExpression]]:
     """`self._clients`: the values assigned to it in the enclosing class (class body and methods)."""
-    from cio_lint.resolve.resolver import class_members
-
     cls = _enclosing_class(resolver, container)
     if cls is None:
         return None
-    members = class_members(cls).get(container.attr.value, [])
+    members = resolver.class_members(cls).get(container.attr.value, [])
     values = []
     for kind, node in members:
         if kind != "value" or not isinstance(node, cst.BaseExpression):

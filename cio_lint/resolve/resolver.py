@@ -149,7 +149,6 @@ class Resolver:
         self.wrapper = wrapper
         self.version = version
         self._calls: Dict[int, Optional[SdkCall]] = {}
-        self._wrappers = None  # cio_lint.resolve.wrappers.Wrappers, made on first use
         # per-file indexes built on first use, so each lookup is a dict access
         self._class_members: Dict[int, Dict[str, List[Member]]] = {}
         self._function_returns: Dict[int, List[cst.Return]] = {}
@@ -259,9 +258,7 @@ class Resolver:
     def class_member_value(self, cls: cst.ClassDef, name: str) -> Optional[SdkValue]:
         """What `self.<name>` is in `cls`: every assignment in every method must agree."""
         values = []
-        if id(cls) not in self._class_members:
-            self._class_members[id(cls)] = class_members(cls)
-        for kind, node in self._class_members[id(cls)].get(name, ()):
+        for kind, node in self.class_members(cls).get(name, ()):
             if kind == "method":
                 values.append(self.function_value(node))
             elif kind == "annotation":
@@ -269,6 +266,13 @@ class Resolver:
             else:
                 values.append(self._assigned(node))
         return self._agree(values)
+
+    def class_members(self, cls: cst.ClassDef) -> Dict[str, List[Member]]:
+        """How each `self.<name>` of `cls` gets its value (module function `class_members`, once
+        per class)."""
+        if id(cls) not in self._class_members:
+            self._class_members[id(cls)] = class_members(cls)
+        return self._class_members[id(cls)]
 
     def _enclosing_class_of_self(self, name: cst.Name) -> Optional[cst.ClassDef]:
         """The class whose method binds `name` as its first parameter (self / cls)."""
@@ -477,18 +481,6 @@ class Resolver:
         if value is not None and value.kind == CLASS:
             return CallTarget(CONSTRUCT, value.sdk_class, init_params=value.init_params)
         return None
-
-    def sdk_calls(self, call: cst.Call) -> List[SdkCall]:
-        """The SDK calls `call` makes with the arguments written there: itself, or the SDK calls
-        a project wrapper it calls passes them to (cio_lint.resolve.wrappers)."""
-        direct = self.sdk_call(call)
-        if direct is not None:
-            return [direct]
-        if self._wrappers is None:
-            from cio_lint.resolve.wrappers import Wrappers
-
-            self._wrappers = Wrappers(self, self.module_name)
-        return self._wrappers.sdk_calls(call)
 
     def sdk_call(self, call: cst.Call) -> Optional[SdkCall]:
         """The SDK call `call` makes, bound to the signature of the newest admitted release."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 
 from cio_lint import sdk
@@ -127,6 +128,21 @@ class Summaries:
             return True
         return found is not None and any(self._lookup(f"{module}.{name}", 0) is not None for name in found.names)
 
+    def _receiver(self, reach):
+        """A wrapper's SDK call on a client taken from another module: that client's class."""
+        if reach.sdk_class is not None or reach.receiver_ref is None:
+            return reach
+        value = self._lookup(self.index.absolute(reach.receiver_ref, ""), 0)
+        for op in reach.receiver_ops:
+            if value is None:
+                break
+            value = apply_step(value, op)
+        if value is None or value.kind != INSTANCE or value.sdk_class is None or reach.method in value.own_methods:
+            return None
+        if reach.method not in value.sdk_class.methods:
+            return None
+        return replace(reach, sdk_class=value.sdk_class.qualnames[0], receiver_ref=None, receiver_ops=())
+
     def wrapper(self, qualname: str, depth: int = 0):
         """The project wrapper `qualname` names ("shop.cio.track_event", "shop.cio.Service.track",
         "shop.cio.service.track"), from its module's summary; None when it is none."""
@@ -146,9 +162,13 @@ class Summaries:
                     return None
                 data = found.wrappers.get(".".join(parts[cut:])) if found is not None else None
                 try:
-                    return Wrapper.from_json(data) if data else None
+                    wrapper = Wrapper.from_json(data) if data else None
                 except (KeyError, TypeError, ValueError):
                     return None  # an entry from another cio-lint: ignore it
+                if wrapper is None:
+                    return None
+                reaches = tuple(r for r in (self._receiver(reach) for reach in wrapper.reaches) if r is not None)
+                return replace(wrapper, reaches=reaches)
         return None
 
     def imports_a_provider(self, data: bytes, importer: str = "") -> bool:

@@ -23,6 +23,7 @@ asks (`resolve`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 import libcst as cst
@@ -594,15 +595,12 @@ def resolve_ref(index, ref: str, depth: int = 0) -> Optional[Wrapper]:
 
 
 def expand(index, wrapper: Wrapper, depth: int = 0) -> Iterator[Reach]:
-    """The wrapper's reaches with refs followed: a receiver taken from another module gets
-    its SDK class, a call of another module's wrapper becomes that wrapper's reaches."""
+    """The wrapper's reaches with refs followed: a call of another module's wrapper becomes
+    that wrapper's reaches. (A receiver taken from another module got its SDK class when the
+    wrapper was read from its summary: Summaries.wrapper; one still unknown is left out.)"""
     for reach in wrapper.reaches:
         if reach.sdk_class is not None:
             yield reach
-        elif reach.receiver_ref is not None:
-            resolved = _resolve_receiver(index, reach)
-            if resolved is not None:
-                yield resolved
     for calls in wrapper.calls:
         inner = resolve_ref(index, calls.ref, depth + 1)
         if inner is None:
@@ -611,24 +609,19 @@ def expand(index, wrapper: Wrapper, depth: int = 0) -> Iterator[Reach]:
         yield from compose(inner, dict(calls.bind), calls.forwards_kwargs, wrapper.name)
 
 
-def _resolve_receiver(index, reach: Reach) -> Optional[Reach]:
-    from cio_lint.resolve.resolver import INSTANCE
-    from cio_lint.resolve.summaries import apply_step
+_PER_FILE: "WeakKeyDictionary[Resolver, Wrappers]" = WeakKeyDictionary()
 
-    lookup = getattr(index, "lookup", None)
-    if lookup is None:
-        return None
-    value = lookup(reach.receiver_ref)
-    for op in reach.receiver_ops:
-        if value is None:
-            break
-        value = apply_step(value, op)
-    if value is None or value.kind != INSTANCE or value.sdk_class is None or reach.method in value.own_methods:
-        return None
-    method = value.sdk_class.methods.get(reach.method)
-    if method is None:
-        return None
-    return replace(reach, sdk_class=value.sdk_class.qualnames[0], receiver_ref=None, receiver_ops=())
+
+def sdk_calls(resolver: "Resolver", call: cst.Call) -> List["SdkCall"]:
+    """The SDK calls `call` makes with the arguments written there: the call itself, or the
+    SDK calls a project wrapper it calls passes them to (each with `via`)."""
+    direct = resolver.sdk_call(call)
+    if direct is not None:
+        return [direct]
+    finder = _PER_FILE.get(resolver)
+    if finder is None:
+        finder = _PER_FILE[resolver] = Wrappers(resolver, resolver.module_name)
+    return finder.sdk_calls(call)
 
 
 def module_wrappers(resolver: "Resolver", module: str) -> Dict[str, Any]:

@@ -14,6 +14,7 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.resolve import CONSTRUCT, METHOD, Resolver, SdkCall
+from cio_lint.resolve.wrappers import sdk_calls
 
 
 class TimePosition(NamedTuple):
@@ -41,7 +42,7 @@ def _carries_time(call: SdkCall) -> bool:
 def time_positions(resolver: Resolver, node: cst.Call) -> Iterator[TimePosition]:
     """Every timestamp parameter and attribute value `node` passes to the SDK, itself or
     through a project wrapper (cio_lint.resolve.wrappers)."""
-    for call in resolver.sdk_calls(node):
+    for call in sdk_calls(resolver, node):
         if not _carries_time(call):
             continue
         for param in call.shape.timestamps:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Mapping, Optional, Sequence, Tuple
 import libcst as cst
 
 from cio_lint.finding import Edit, Finding, Fix
+from cio_lint.resolve.wrappers import sdk_calls
 
 if TYPE_CHECKING:
     from cio_lint.rules.context import FileContext
@@ -107,7 +108,7 @@ class Rule(cst.BatchableCSTVisitor):
     def sdk_calls(self, node: cst.Call):
         """The SDK calls `node` makes with the arguments written there: the call itself, or
         the SDK calls a project wrapper passes them to (findings then say `via` what)."""
-        for call in self.resolver.sdk_calls(node):
+        for call in sdk_calls(self.resolver, node):
             with self.via(call.via):
                 yield call
 
