@@ -86,6 +86,8 @@ def test_whitespace_identifier_is_sent(run, sdks, server, version):
     [request] = server.seen()
     assert (request.method, request.path) == ("PUT", "/api/v1/customers/%20%20%20")
     assert request.body == {"email": "a@b.c"}
+    effects = {"sends it as it is": lambda path: path.endswith("/%20%20%20")}  # the words of sdk.WHITESPACE_ID_SENT
+    assert effects[sdk.WHITESPACE_ID_SENT](request.path)
 
     expect_flag(IDENTIFY_WHITESPACE, "CIO101", line=line_of(IDENTIFY_WHITESPACE, "identify("),
                 says=sdk.WHITESPACE_ID_SENT, **sdk_settings(version))
@@ -108,6 +110,8 @@ def test_request_object_blank_identifier_is_sent_unchanged(run, sdks, server, ve
     [request] = server.seen()
     assert (request.method, request.path) == ("POST", "/v1/send/email")
     assert request.body["identifiers"] == {"id": ""}
+    effects = {"sent unchecked": lambda body: body["identifiers"] == {"id": ""}}  # sdk.SENT_UNCHECKED's words
+    assert effects[sdk.SENT_UNCHECKED](request.body)
     assert request.body["transactional_message_id"] == 1
 
     line = line_of(SEND_EMAIL_EMPTY_IDENTIFIER, "SendEmailRequest(identifiers")

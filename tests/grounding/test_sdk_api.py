@@ -60,6 +60,9 @@ def test_track_data_keyword_is_silently_nested_on_2x(run, sdks, server):
     assert outcome.raised is None, outcome.describe()
     [request] = server.seen()
     assert request.body == {"name": "signed_up", sdk.EVENT_DATA_KEY: {"data": {"plan": "pro"}}}
+    # the effect the message words must be one this test can check against the body
+    effects = {"is sent as the attribute data.{word}": lambda body, word: word in body[sdk.EVENT_DATA_KEY]}
+    assert effects[sdk.ATTRIBUTE_BEFORE_THREE](request.body, "data")
 
     line = line_of(TRACK_DATA_KEYWORD, "client.track(")
     expect_flag(TRACK_DATA_KEYWORD, "CIO601", line=line, says=sdk.ATTRIBUTE_BEFORE_THREE.format(word="data"),
@@ -91,6 +94,8 @@ def test_track_timestamp_keyword_is_an_attribute_on_2x(run, sdks, server):
     assert outcome.raised is None, outcome.describe()
     [request] = server.seen()
     assert request.body == {"name": "signed_up", sdk.EVENT_DATA_KEY: {"timestamp": 1700000000}}
+    effects = {"is sent as the attribute data.{word}": lambda body, word: word in body[sdk.EVENT_DATA_KEY]}
+    assert effects[sdk.ATTRIBUTE_BEFORE_THREE](request.body, "timestamp")
 
     line = line_of(TRACK_TIMESTAMP_KEYWORD, "client.track(")
     expect_flag(TRACK_TIMESTAMP_KEYWORD, "CIO601", line=line,
