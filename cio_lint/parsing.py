@@ -210,8 +210,16 @@ def _parse(data: Union[str, bytes]) -> Union["cst.Module", ParseFailure]:
 
         problem = describe_syntax_error(data, exc)  # in words, where CPython places it
         return ParseFailure(problem.line, problem.column, problem.reason, problem.end_line, problem.end_column)
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+    except (UnicodeDecodeError, LookupError) as exc:
         return ParseFailure(1, 1, f"cannot decode the file: {exc}")
+    except SyntaxError as exc:  # LibCST's own (bytes and str concatenated): say it as CPython does
+        from cio_lint.syntax_errors import describe_syntax_error
+
+        if "encoding" in str(exc):  # an unknown coding cookie
+            return ParseFailure(1, 1, f"cannot decode the file: {exc}")
+
+        problem = describe_syntax_error(data, exc)
+        return ParseFailure(problem.line, problem.column, problem.reason, problem.end_line, problem.end_column)
 
 
 def _decoded(data: Union[str, bytes]) -> Optional[str]:
