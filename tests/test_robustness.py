@@ -13,6 +13,13 @@ Documented outcomes (README "Robustness"):
     nesting too deep .................... CIO000 "nested too deeply ...", exit 1
     CRLF, CR, form feed, BOM, latin-1 ... checked normally, findings on the right lines
     broken pyproject / [tool.cio-lint] .. exit 2, one line naming the file and the key
+    tool = 3 (valid TOML, wrong shape) .. exit 2, one line; flake8 fails the run once
+    FIFO, /dev/zero, over 2 MB .......... CIO000 saying what it is, never read whole, exit 1
+    UTF-16 source ....................... CIO000 saying so, exit 1
+    unreadable directory ................ reported after the report, exit 2
+    --fix: edit saved meanwhile, read-only file, failed write .. not written, reported, exit 2;
+           symlinks, hard links, owner/group/mode kept; no temporary file left behind
+    Ctrl-C .............................. exit 130; -o over an input, closed stdin, full disk: exit 2
 """
 
 from __future__ import annotations
