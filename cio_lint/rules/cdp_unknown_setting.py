@@ -38,6 +38,7 @@ class CdpUnknownSetting(Rule):
     attribute is stored on the module and never read. `analytics.endpoint = url` leaves `host`
     unset, so the data goes to the default host (`https://cdp.customer.io`, or
     `https://cdp-eu.customer.io` for `pk_eu_`/`sk_eu_` keys), not to the URL that was meant.
+    (Observed: `tests/grounding/test_cdp.py::test_cdp_endpoint_setting_is_never_read`.)
 
     ## Example
     ```python

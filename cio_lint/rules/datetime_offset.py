@@ -60,6 +60,9 @@ class DatetimeOffset(Rule):
     replace an aware datetime's zone with UTC instead of converting it
     (`dt.replace(tzinfo=timezone.utc)`), so 12:00 in Berlin is sent as 12:00 UTC, one or two
     hours late. Campaign waits, date segments and "sent at" scheduling are shifted by hours.
+    (`sdk.NAIVE_DATETIME_READ`, `AWARE_OFFSET_DROPPED`; observed: `tests/grounding/
+    test_datetimes.py::test_naive_local_time_is_read_as_utc`, `test_aware_offset_is_dropped_
+    before_3_1`, `test_aware_offset_is_converted_from_3_1`.)
 
     ## Example
     ```python
@@ -131,7 +134,8 @@ class DatetimeOffset(Rule):
                     self.report(
                         position.value,
                         f"{position.key} is naive local time: the SDK {sdk.NAIVE_DATETIME_READ}; use {found.instead}",
-                        help=(f"{position.key} gets {found.what}. Every {sdk.DISTRIBUTION} release reads a naive datetime as UTC (observed: "
+                        help=(f"{position.key} gets {found.what}. "
+                          f"Every {sdk.DISTRIBUTION} release reads a naive datetime as UTC (observed: "
                               f"tests/grounding/test_datetimes.py::test_naive_local_time_is_read_as_utc), so "
                               f"the timestamp is off by the machine's UTC offset wherever it does not run on "
                               f"UTC. Pass an aware value, e.g. {found.instead}."),
@@ -141,7 +145,8 @@ class DatetimeOffset(Rule):
                         position.value,
                         f"{position.key} is not UTC: before {sdk.AWARE_DATETIME_SINCE} the SDK "
                         f"{sdk.AWARE_OFFSET_DROPPED}; use .astimezone(timezone.utc)",
-                        help=(f"{position.key} gets {found.what}. {sdk.DISTRIBUTION} releases before {sdk.AWARE_DATETIME_SINCE}, which "
+                        help=(f"{position.key} gets {found.what}. "
+                          f"{sdk.DISTRIBUTION} releases before {sdk.AWARE_DATETIME_SINCE}, which "
                               f"{version.constraint} admits, replace an aware datetime's zone with UTC instead "
                               f"of converting it (observed: test_datetimes.py::test_aware_offset_is_dropped_"
                               f"before_3_1), so the timestamp is off by the zone's UTC offset. Convert first "

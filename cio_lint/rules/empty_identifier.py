@@ -127,7 +127,8 @@ class EmptyIdentifier(Rule):
     def _message(self, literal: Literal, param: str, method: Optional[sdk.Method]) -> str:
         shown = "None" if literal.value is None else repr(literal.value)
         if method is None:
-            return f"{param} is {shown}: request objects are {sdk.SENT_UNCHECKED}, so the API gets a blank id; pass a real id"
+            return (f"{param} is {shown}: request objects are {sdk.SENT_UNCHECKED}, so the API gets a blank id; "
+                    f"pass a real id")
         if isinstance(literal.value, str) and literal.value.strip() == "" and literal.value:
             return (f"{param} is whitespace only: {method.name}() {sdk.WHITESPACE_ID_SENT} (only empty ids "
                     f"raise); strip it, skip the call if empty")

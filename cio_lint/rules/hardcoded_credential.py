@@ -217,7 +217,8 @@ class HardcodedCredential(Rule):
                 literal.node,
                 f"{param} is a hardcoded credential: anyone with the code can use it; load it from the "
                 f"environment and rotate it",
-                help=(f"{param} looks like a real credential ({mask(literal.value)}, {shape}). The SDK sends it as written, and it "
+                help=(f"{param} looks like a real credential ({mask(literal.value)}, {shape}). "
+                      f"The SDK sends it as written, and it "
                       f"ships with every copy of the code and stays in version-control history, where "
                       f"anyone who reads it can use the workspace. Load it from the environment or a secret "
                       f"store, and rotate this one."),

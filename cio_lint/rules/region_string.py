@@ -31,7 +31,9 @@ class RegionString(Rule):
     From release 1.1 on both clients check `isinstance(region, Region)` when they are built and
     raise `CustomerIOException("invalid region provided")` for anything else, even a tuple with
     the right hosts: the client is never created and nothing is sent. Releases before 1.1 have
-    no `region` parameter at all, so the keyword is a `TypeError` there.
+    no `region` parameter at all, so the keyword is a `TypeError` there. (`sdk.REGION_RAISES`;
+    observed: `tests/grounding/test_region.py::test_region_not_a_region_object_raises_at_
+    construction`, and `test_datetimes.py::test_region_keyword_is_a_type_error_before_1_1`.)
 
     ## Example
     ```python

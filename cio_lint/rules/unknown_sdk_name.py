@@ -233,7 +233,8 @@ class UnknownSdkName(Rule):
             use = f"use {instead}=" if instead else "upgrade customerio or drop it"
             renamed = until and version.newest >= sdk.parse_release(until)
             when = f"was renamed in {until}" if renamed else f"arrived in {since}"
-            self.report(arg.keyword, f"{keyword}= {when}: it raises {raises.name} on customerio {version.newest}; {use}",
+            self.report(arg.keyword,
+                        f"{keyword}= {when}: it raises {raises.name} on customerio {version.newest}; {use}",
                         help=(f"{cls.name}'s {keyword}= exists in customerio [{since}, {until or 'now'}); the "
                               f"project's version is {version.describe()} ({version.source}), where building "
                               f"it raises {raises.says()}."))

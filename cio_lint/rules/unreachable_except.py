@@ -30,6 +30,8 @@ class UnreachableExcept(Rule):
     `CustomerIOException("Failed to receive valid response after N retries ...")` instead.
     The handler never runs: the outage it was written for escapes as an unhandled
     `CustomerIOException`, and the fallback (a retry queue, a log line) never happens.
+    (`sdk.TRANSPORT_RAISES` / `TRANSPORT_EFFECT`; observed: `tests/grounding/test_sdk_api.py::
+    test_except_connection_error_never_fires`, `test_except_timeout_never_fires`.)
 
     ## Example
     ```python
