@@ -617,3 +617,40 @@ def test_wrappers_travel_in_the_module_summary(tmp_path):
     assert ModuleSummary.from_json(made.to_json()) == made  # plain JSON, as the cache keeps it
     [reach] = summaries.wrapper("shop.events.signup_event").calls
     assert reach.ref == "shop.cio.track_event" and reach.forwards_kwargs
+
+
+STAR_WRAPPERS = """
+    from customerio import CustomerIO
+    cio = CustomerIO('s', 'k')
+
+    def track(*args, **kwargs):
+        cio.track(*args, **kwargs)
+
+    def outer(*args, **kwargs):
+        track(*args, **kwargs)
+
+    class Service:
+        def __init__(self):
+            self.client = CustomerIO('s', 'k')
+
+        def identify(self, *args, **kwargs):
+            return self.client.identify(*args, **kwargs)
+"""
+
+
+@pytest.mark.parametrize("call, code, via", [
+    pytest.param('track("", "ev")', "CIO101", "track → CustomerIO.track", id="args-forwarded"),
+    pytest.param('track("u", "ev", plan="pro")', "CIO601", "track → CustomerIO.track", id="args-and-kwargs"),
+    pytest.param('outer("u", "ev", plan="pro")', "CIO601", "outer → track → CustomerIO.track", id="args-twice"),
+    pytest.param('Service().identify("")', "CIO101", "Service.identify → CustomerIO.identify", id="method-args"),
+    pytest.param('track(*names, plan="pro")', "CIO601", "track → CustomerIO.track", id="keyword-after-star"),
+])  # fmt: skip
+def test_star_args_pass_through(call, code, via):
+    source = textwrap.dedent(STAR_WRAPPERS) + call + "\n"
+    found = [f for f in lint(source, sdk_version=V3) if f.code == code]
+    assert [f.line for f in found] == [source.count("\n")] and found[0].message.endswith(f"(via {via})")
+
+
+def test_star_args_at_the_call_site_hide_the_positions():
+    source = textwrap.dedent(STAR_WRAPPERS) + 'track(*names, "")\n'
+    assert [f.code for f in lint(source, sdk_version=V3) if f.code.startswith("CIO")] == []

@@ -106,6 +106,8 @@ class Wrapper:
     var_keyword: Optional[str] = None
     reaches: Tuple[Reach, ...] = ()
     calls: Tuple[CallsWrapper, ...] = ()
+    #: its *args: a bind ("*<n>", "*") says they fill the SDK call's positions from n on
+    var_positional: Optional[str] = None
 
     def to_json(self) -> Dict[str, Any]:
         return {
@@ -113,6 +115,7 @@ class Wrapper:
             "params": list(self.params),
             "kwonly": list(self.kwonly),
             "var_keyword": self.var_keyword,
+            "var_positional": self.var_positional,
             "reaches": [r.to_json() for r in self.reaches],
             "calls": [c.to_json() for c in self.calls],
         }
@@ -124,6 +127,7 @@ class Wrapper:
             params=tuple(str(p) for p in data["params"]),
             kwonly=tuple(str(p) for p in data.get("kwonly", ())),
             var_keyword=data.get("var_keyword"),
+            var_positional=data.get("var_positional"),
             reaches=tuple(Reach.from_json(r) for r in data.get("reaches", ())),
             calls=tuple(CallsWrapper.from_json(c) for c in data.get("calls", ())),
         )
@@ -138,7 +142,8 @@ class _Signature:
     params: Tuple[str, ...]
     kwonly: Tuple[str, ...]
     var_keyword: Optional[str]
-    first: Optional[str]  # self / cls of a method (not a parameter callers pass)
+    first: Optional[str]
+    var_positional: Optional[str] = None  # self / cls of a method (not a parameter callers pass)
 
 
 class Wrappers:
@@ -269,7 +274,8 @@ class Wrappers:
                 calls.append(CallsWrapper(ref, tuple(bind.items()), forwards))
         if not reaches and not calls:
             return None
-        return Wrapper(qualname, sig.params, sig.kwonly, sig.var_keyword, tuple(reaches), tuple(calls))
+        return Wrapper(qualname, sig.params, sig.kwonly, sig.var_keyword, tuple(reaches), tuple(calls),
+                       sig.var_positional)  # fmt: skip
 
     def _bound_params(self, func: cst.FunctionDef, call: cst.Call,
                       sig: _Signature) -> Tuple[Dict[str, str], bool]:  # fmt: skip
@@ -278,13 +284,21 @@ class Wrappers:
         name or "#<position>"."""
         bind: Dict[str, str] = {}
         forwards = False
+        positional_known = True
         for position, arg in enumerate(call.args):
             if arg.star == "**":
                 if sig.var_keyword and _is_pure_param(self.resolver, func, call, arg.value, sig.var_keyword):
                     forwards = True
                 continue
             if arg.star == "*":
-                break  # positions after *args are unknown
+                # the wrapper's own *args: the call site's extra positionals fill these positions
+                if positional_known and sig.var_positional \
+                        and _is_pure_param(self.resolver, func, call, arg.value, sig.var_positional):  # fmt: skip
+                    bind[f"*{position}"] = "*"
+                positional_known = False  # positions after *args are unknown; keywords are not
+                continue
+            if arg.keyword is None and not positional_known:
+                continue
             if not isinstance(arg.value, cst.Name) or arg.value.value not in (*sig.params, *sig.kwonly):
                 continue
             if not _is_pure_param(self.resolver, func, call, arg.value, arg.value.value):
@@ -351,9 +365,16 @@ class Wrappers:
             target = CallTarget(CONSTRUCT, cls)
         if shape is None:
             return None  # a method this release lacks: judged in the wrapper's own body
-        given, extra = bind_to_wrapper(call, wrapper, resolver)
+        given, extra, rest = bind_to_wrapper(call, wrapper, resolver)
         bound = BoundArguments(dynamic=True)  # the wrapper passes more than the call site shows
         for slot, param in reach.bind:
+            if param == "*":  # the call site's extra positionals, from SDK position n on
+                for offset, arg in enumerate(rest, int(slot[1:])):
+                    if offset < len(shape.params):
+                        bound.params[shape.params[offset]] = arg
+                    else:
+                        bound.extra_positional.append(arg)
+                continue
             arg = given.get(param)
             if arg is None:
                 continue
@@ -388,7 +409,9 @@ def _signature(func: cst.FunctionDef, is_method: bool) -> Optional[_Signature]:
         first = positional.pop(0)
     var_keyword = params.star_kwarg.name.value if params.star_kwarg is not None else None
     kwonly = tuple(p.name.value for p in params.kwonly_params)
-    return _Signature(tuple(positional), kwonly, var_keyword, first)
+    star = params.star_arg
+    var_positional = star.name.value if isinstance(star, cst.Param) else None
+    return _Signature(tuple(positional), kwonly, var_keyword, first, var_positional)
 
 
 def _is_static(func: cst.FunctionDef) -> bool:
@@ -515,17 +538,22 @@ def _reach_class(resolver: "Resolver", reach: Reach) -> Optional[sdk.SdkClass]:
 
 
 def bind_to_wrapper(call: cst.Call, wrapper: Wrapper,
-                    resolver: "Resolver") -> Tuple[Dict[str, cst.Arg], Dict[str, cst.Arg]]:  # fmt: skip
-    """(wrapper parameter -> the call's argument, extra keywords -> argument) for a call of
-    the wrapper. `**mapping` arguments with keys the code shows count as keywords."""
+                    resolver: "Resolver") -> Tuple[Dict[str, cst.Arg], Dict[str, cst.Arg], List[cst.Arg]]:  # fmt: skip
+    """(wrapper parameter -> the call's argument, extra keywords -> argument, positionals
+    beyond the parameters) for a call of the wrapper. `**mapping` arguments with keys the code
+    shows count as keywords."""
     from cio_lint.resolve.values import dict_keys
 
     given: Dict[str, cst.Arg] = {}
     extra: Dict[str, cst.Arg] = {}
+    rest: List[cst.Arg] = []
     position = 0
+    unknown_positions = False
     for arg in call.args:
         if arg.star == "*":
-            break
+            position = len(wrapper.params) + 1  # where later positionals land is unknown
+            unknown_positions = True
+            continue
         if arg.star == "**":
             keys = dict_keys(resolver, arg.value)
             for key, values in (keys or {}).items():
@@ -535,10 +563,14 @@ def bind_to_wrapper(call: cst.Call, wrapper: Wrapper,
             continue
         if arg.keyword is not None:
             _put(arg.keyword.value, arg, wrapper, given, extra)
+        elif unknown_positions:
+            continue
         elif position < len(wrapper.params):
             given[wrapper.params[position]] = arg
             position += 1
-    return given, extra
+        elif wrapper.var_positional is not None:
+            rest.append(arg)
+    return given, extra, rest
 
 
 def _put(keyword: str, arg: cst.Arg, wrapper: Wrapper, given, extra) -> None:
@@ -556,6 +588,10 @@ def _to_inner(inner: Wrapper, bind: Dict[str, str]) -> Dict[str, str]:
     """inner parameter -> outer parameter, from the slots of the call of `inner`."""
     mapped = {}
     for slot, param in bind.items():
+        if param == "*":  # the outer *args passed on where the inner's *args begin
+            if inner.var_positional is not None and int(slot[1:]) == len(inner.params):
+                mapped["*"] = "*"
+            continue
         if slot.startswith("#"):
             position = int(slot[1:])
             if position < len(inner.params):
