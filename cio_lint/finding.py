@@ -114,3 +114,5 @@ class ProjectFinding:
     column: int = 1
     end_line: Optional[int] = None
     end_column: Optional[int] = None
+    #: the explanation behind the headline (JSON and SARIF `help`)
+    help: str = ""

@@ -581,7 +581,8 @@ def _project_finding(entry, found: ProjectFinding, source: SettingsSource) -> Op
     shown = display(found.path)
     end_line = found.end_line if found.end_line is not None else found.line
     end_column = found.end_column if found.end_column is not None else found.column
-    finding = Finding(shown, found.line, found.column, entry.code, entry.name, found.message, end_line, end_column)
+    finding = Finding(shown, found.line, found.column, entry.code, entry.name, found.message, end_line, end_column,
+                      help=found.help)  # fmt: skip
     data, _ = read_source(found.path)  # b"" when it cannot be read (or is not a regular file)
     kept = filtered([finding], shown, settings, found.path, data)
     # data stays empty: these files are not Python, and nothing fixes or shows them

@@ -65,7 +65,7 @@ def _project_level(found):
 def test_cli_reports_at_the_minority_call(project):
     result = cio_lint("check", ".")
     assert _project_level(parse_text(result.stdout)) == EXPECTED
-    assert "'signedup' is also sent as 'signed_up' (app/billing.py:8, app/signup.py:8)" in result.stdout
+    assert "'signedup' is spelt 'signed_up' at app/billing.py:8 (+1)" in result.stdout
 
 
 def test_cli_on_one_file_still_judges_the_whole_project(project):

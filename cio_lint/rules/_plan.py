@@ -26,7 +26,7 @@ def plan_name(rule) -> str:
     """How a message names the plan: its file's name, or the inline table."""
     source = rule.context.settings.tracking_plan.source
     return Path(source).name if source.endswith(".toml") and not source.endswith("pyproject.toml") \
-        else "the tracking plan"  # fmt: skip
+        else "the plan"  # fmt: skip
 
 
 def nearest(name: str, candidates: Iterable[str]) -> Optional[str]:

@@ -21,16 +21,17 @@ from cio_lint.inventory import Location, ProjectInventory
 T = TypeVar("T")
 
 
-def finding(rule, where: Location, message: str) -> Finding:
+def finding(rule, where: Location, message: str, help: str = "") -> Finding:
     return Finding(where.path, where.line, where.column, rule.CODE, rule.NAME, message,
-                   where.end_line or where.line, where.end_column or where.column)  # fmt: skip
+                   where.end_line or where.line, where.end_column or where.column,
+                   help=help or rule.why())  # fmt: skip
 
 
 def places(locations: Sequence[Location], limit: int = 2) -> str:
-    """"a.py:3, b.py:9 and 4 more" """
+    """"a.py:3, b.py:9 (+4)" """
     shown = ", ".join(str(loc) for loc in locations[:limit])
     rest = len(locations) - limit
-    return f"{shown} and {rest} more" if rest > 0 else shown
+    return f"{shown} (+{rest})" if rest > 0 else shown
 
 
 def majority(groups: Iterable[Tuple[T, Sequence[Location]]], preferred: Sequence[T] = (),
@@ -85,4 +86,5 @@ def check_project_with(rule, run: ProjectRun) -> Iterator[ProjectFinding]:
         path = root / path if root is not None and not path.is_absolute() else path
         if path.absolute() not in checked:
             continue
-        yield ProjectFinding(path, found.line, found.message, found.column, found.end_line, found.end_column)
+        yield ProjectFinding(path, found.line, found.message, found.column, found.end_line, found.end_column,
+                             help=found.help)  # fmt: skip

@@ -15,6 +15,7 @@ _FAMILY_WORDS = {"string": "a string", "number": "a number", "boolean": "a boole
 #: the runner gives `check_project` every file's inventory (cio_lint/runner.py)
 PROJECT_GATE = "inventories"
 
+
 class AttributeTypeDrift(Rule):
     """The same person attribute or event property is sent with values of different types.
 
@@ -111,8 +112,8 @@ def _at(use: FieldUse):
 
 
 def _message(what: str, family: str, main: str, at: Sequence) -> str:
-    return (f"{what} is {_FAMILY_WORDS[family]} here but {_FAMILY_WORDS[main]} at {places(at)}: a segment "
-            f"condition compares one type, so one side never matches; send {_FAMILY_WORDS[main]}")
+    return (f"{what} is {_FAMILY_WORDS[family]} here, {_FAMILY_WORDS[main]} at {places(at, 1)}: segments "
+            f"compare one type; send {_FAMILY_WORDS[main]}")
 
 
 def _planned_attribute(settings):

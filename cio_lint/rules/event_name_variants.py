@@ -116,8 +116,8 @@ class EventNameVariants(Rule):
 
 def _message(kind: str, name: str, canonical: str, at) -> str:
     what = {EVENT: "event", PAGE: "page", SCREEN: "screen"}[kind]
-    return (f"{what} {name!r} is also sent as {canonical!r} ({places(at)}): triggers and segments match one "
-            f"spelling exactly, so the other never counts; use {canonical!r}")
+    return (f"{what} {name!r} is spelt {canonical!r} at {places(at, 1)}: triggers match one spelling; "
+            f"use {canonical!r}")
 
 
 def _selected(settings) -> List[str]:

@@ -70,6 +70,6 @@ class MissingRequiredProperty(Rule):
             return
         names = ", ".join(repr(m) for m in missing)
         self.report(send.name_node,
-                    f"event {send.name!r} is sent without {names}, required by {plan_name(self)}: templates "
-                    f"render {'it' if len(missing) == 1 else 'them'} empty and filters on "
-                    f"{'it' if len(missing) == 1 else 'them'} never match; add {names} to the data")  # fmt: skip
+                    f"event {send.name!r} lacks {names}, required by {plan_name(self)}: templates render "
+                    f"{'it' if len(missing) == 1 else 'them'} empty; add {'it' if len(missing) == 1 else 'them'} "
+                    f"to the data")  # fmt: skip

@@ -73,8 +73,8 @@ class MissingTemplateVariable(Rule):
         missing = [v for v in message.variables if v not in sent]
         if not missing:
             return
-        names = ", ".join(f"{{{{trigger.{m}}}}}" for m in missing)
         target = self.resolver.sdk_call(node).arg("message_data") or send.name_node or node
         self.report(target,
-                    f"message_data lacks {', '.join(repr(m) for m in missing)}, which the template of {send.name!r} "
-                    f"reads as {names} ({plan_name(self)}): it renders empty; add it to message_data")  # fmt: skip
+                    f"message_data lacks {', '.join(repr(m) for m in missing)}, which {send.name!r} reads as "
+                    f"{{{{trigger.<key>}}}} ({plan_name(self)}): empty in the message; "
+                    f"add {'it' if len(missing) == 1 else 'them'}")  # fmt: skip

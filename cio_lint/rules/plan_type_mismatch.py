@@ -77,9 +77,8 @@ class PlanTypeMismatch(Rule):
             if planned is None or accepts(planned.type, field.type) or field.value is None:
                 continue
             self.report(field.value,
-                        f"{what} is sent as {_a(field.type)} but {plan_name(self)} says {planned.type}: conditions "
-                        f"on it compare {_a(planned.type)}, so this value never matches; "
-                        f"send {_a(planned.type)}")  # fmt: skip
+                        f"{what} is {_a(field.type)}, {plan_name(self)} says {planned.type}: conditions on it "
+                        f"never match; send {_a(planned.type)}")  # fmt: skip
 
 
 def _a(word: str) -> str:

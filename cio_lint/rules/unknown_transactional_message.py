@@ -65,7 +65,7 @@ class UnknownTransactionalMessage(Rule):
         if plan.message(send.name) is not None:
             return
         close = nearest(str(send.name), [m.key for m in plan.messages])
-        advice = f"did you mean {close!r}?" if close else f"use a planned message, or add it to {plan_name(self)}"
+        advice = f"did you mean {close!r}?" if close else "fix the id or plan it"
         self.report(send.name_node,
-                    f"transactional message {send.name!r} is not in {plan_name(self)}: unless the workspace has "
-                    f"a message by that id or trigger name, there is nothing to send; {advice}")  # fmt: skip
+                    f"message {send.name!r} is not in {plan_name(self)}: if the workspace lacks "
+                    f"it, nothing is sent; {advice}")  # fmt: skip

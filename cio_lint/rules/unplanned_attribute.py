@@ -63,7 +63,7 @@ class UnplannedAttribute(Rule):
             if field.key in planned:
                 continue
             close = nearest(field.key, planned)
-            advice = f"did you mean {close!r}?" if close else f"add it to {plan_name(self)} or stop sending it"
+            advice = f"did you mean {close!r}?" if close else "plan it or drop it"
             self.report(field.key_node,
-                        f"person attribute {field.key!r} is not in {plan_name(self)}: Customer.io creates it as a "
-                        f"new attribute that the plan's segments and templates never read; {advice}")  # fmt: skip
+                        f"person attribute {field.key!r} is not in {plan_name(self)}: it becomes a new attribute "
+                        f"nothing reads; {advice}")  # fmt: skip

@@ -71,7 +71,7 @@ class UnplannedProperty(Rule):
             if field.key in planned:
                 continue
             close = nearest(field.key, planned)
-            advice = f"did you mean {close!r}?" if close else f"add it to {plan_name(self)} or stop sending it"
+            advice = f"did you mean {close!r}?" if close else "plan it or drop it"
             self.report(field.key_node,
-                        f"property {field.key!r} of event {send.name!r} is not in {plan_name(self)}: segments, "
-                        f"filters and templates built on the plan never read it; {advice}")  # fmt: skip
+                        f"property {field.key!r} of event {send.name!r} is not in {plan_name(self)}: nothing "
+                        f"planned reads it; {advice}")  # fmt: skip
