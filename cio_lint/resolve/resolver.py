@@ -725,6 +725,16 @@ def bind_arguments(call: cst.Call, params: Sequence[str]) -> BoundArguments:
     return bound
 
 
+def argument(call: cst.Call, index: int, keyword: str) -> Optional[cst.BaseExpression]:
+    """The expression `call` passes for a parameter that is `keyword` by name or the
+    `index`-th positional argument (before any `*args`), else None."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[index].value if len(positional) > index else None
+
+
 def dotted_name(expr: cst.BaseExpression) -> Optional[str]:
     """`a.b.c` -> "a.b.c"; None for anything that is not a plain dotted name."""
     if isinstance(expr, cst.Name):

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from cio_lint.resolve.resolver import Resolver
 
 _ENV_MAPPINGS = ("os.environ",)
-_ENV_CALLS = ("os.getenv", "os.environ.get")
+#: The calls that read an environment variable (rules that judge credentials read them too).
+ENV_CALLS = ("os.getenv", "os.environ.get")
 _CONFIGPARSERS = ("configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser")
 _DECOUPLE = ("decouple.config",)
 #: str methods that return a str
@@ -167,7 +168,7 @@ def _of_call(resolver: "Resolver", call: cst.Call, depth: int) -> Optional[StrVa
     names = _names(resolver, func)
     if isinstance(func, cst.Name) and func.value == "str" and _is_builtin(resolver, func):
         return StrValue(STRING)
-    if names & set(_ENV_CALLS):
+    if names & set(ENV_CALLS):
         return _with_default(resolver, call, ENVIRONMENT, ("default",), depth, missing_none=True)
     if names & set(_DECOUPLE):
         if any(a.keyword is not None and a.keyword.value == "cast" for a in call.args) or len(call.args) > 2:

@@ -7,9 +7,8 @@ from libcst.metadata import Assignment
 
 from cio_lint import sdk
 from cio_lint.resolve import value_name
+from cio_lint.resolve.values import ENV_CALLS
 from cio_lint.rules.base import Invalid, Rule, Valid
-
-_ENV_CALLS = ("os.getenv", "os.environ.get")
 
 
 class CredentialMayBeNone(Rule):
@@ -127,7 +126,7 @@ class CredentialMayBeNone(Rule):
 
     def _unset_env(self, expr: cst.BaseExpression) -> bool:
         """`os.getenv(X)` / `os.environ.get(X)` whose default is missing, None or ""."""
-        if not isinstance(expr, cst.Call) or not (self.resolver.qualified_names(expr.func) & set(_ENV_CALLS)):
+        if not isinstance(expr, cst.Call) or not (self.resolver.qualified_names(expr.func) & set(ENV_CALLS)):
             return False
         if any(a.star for a in expr.args) or not expr.args:
             return False

@@ -5,7 +5,8 @@ from typing import NamedTuple, Optional
 import libcst as cst
 
 from cio_lint import sdk
-from cio_lint.rules._positions import time_positions
+from cio_lint.resolve import argument
+from cio_lint.rules._time_positions import time_positions
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 NAIVE_LOCAL = "naive-local"  # a naive datetime holding the machine's local time
@@ -171,7 +172,7 @@ class DatetimeOffset(Rule):
         names = self._names(expr.func)
         if _NOW in names or _FROMTIMESTAMP in names:
             tz_index = 0 if _NOW in names else 1
-            tz = _argument(expr, tz_index, "tz")
+            tz = argument(expr, tz_index, "tz")
             if tz is None or self._is_none(tz):
                 if any(a.star for a in expr.args):
                     return None
@@ -183,7 +184,7 @@ class DatetimeOffset(Rule):
         if _TODAY in names:
             return Found(NAIVE_LOCAL, "datetime.today()", "datetime.now(timezone.utc)")
         if _DATETIME in names:
-            tz = _argument(expr, 7, "tzinfo")
+            tz = argument(expr, 7, "tzinfo")
             return self._in_zone(tz, "datetime(..., tzinfo=tz)") if tz is not None else None
         if isinstance(expr.func, cst.Attribute):
             method = expr.func.attr.value
@@ -192,7 +193,7 @@ class DatetimeOffset(Rule):
                     return Found(AWARE_OTHER, ".astimezone() (the machine's zone)", "")
                 return self._in_zone(expr.args[0].value, ".astimezone(tz)") if len(expr.args) == 1 else None
             if method == "replace":
-                tz = _argument(expr, 7, "tzinfo")
+                tz = argument(expr, 7, "tzinfo")
                 if tz is None:
                     return self._classify(expr.func.value, depth + 1)
                 return self._in_zone(tz, ".replace(tzinfo=tz)")
@@ -258,11 +259,3 @@ class DatetimeOffset(Rule):
 
     def _names(self, expr: cst.BaseExpression) -> set:
         return self.resolver.qualified_names(expr)
-
-
-def _argument(call: cst.Call, index: int, keyword: str) -> Optional[cst.BaseExpression]:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    return positional[index].value if len(positional) > index else None

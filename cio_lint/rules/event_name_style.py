@@ -7,7 +7,7 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.config import DEFAULT_CDP_EVENT_NAME_PATTERN, DEFAULT_EVENT_NAME_PATTERN
-from cio_lint.resolve import CDP_CALL, METHOD, Resolver
+from cio_lint.resolve import CDP_CALL, METHOD, Resolver, argument
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 
@@ -29,12 +29,7 @@ def event_name_argument(resolver: Resolver, node: cst.Call) -> Optional[cst.Base
         return call.arg(call.method.event_name)
     if call.kind == CDP_CALL and call.target.name in sdk.CDP_EVENT_METHODS:
         param = sdk.CDP_EVENT_METHODS[call.target.name]
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == param:
-                return arg.value
-        positional = [a for a in node.args if a.keyword is None and not a.star]
-        index = sdk.CDP_TRACK_PARAMS.index(param)
-        return positional[index].value if len(positional) > index else None
+        return argument(node, sdk.CDP_TRACK_PARAMS.index(param), param)
     return None
 
 

@@ -9,6 +9,7 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.resolve import MODULE, Literal
+from cio_lint.resolve.values import ENV_CALLS
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 # -- what a real credential looks like -------------------------------------------------------
@@ -114,7 +115,6 @@ def mask(text: str) -> str:
 
 
 #: Environment lookups whose default (second argument) is the value when the variable is unset.
-_ENV_CALLS = ("os.getenv", "os.environ.get")
 
 
 class HardcodedCredential(Rule):
@@ -230,7 +230,7 @@ class HardcodedCredential(Rule):
             yield literal
             return
         call = self.resolver.bound_expression(expr)
-        if isinstance(call, cst.Call) and self.resolver.qualified_names(call.func) & set(_ENV_CALLS):
+        if isinstance(call, cst.Call) and self.resolver.qualified_names(call.func) & set(ENV_CALLS):
             defaults = [a.value for a in call.args[1:2] if a.keyword is None and not a.star]
             defaults += [a.value for a in call.args if a.keyword is not None and a.keyword.value in ("default",)]
             for default in defaults:

@@ -7,8 +7,8 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.rules import _cdp
-from cio_lint.rules._positions import callee as _callee
-from cio_lint.rules._positions import time_positions
+from cio_lint.rules._time_positions import callee as _callee
+from cio_lint.rules._time_positions import time_positions
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 # Epoch seconds stay 10 digits until 2286; a 13-digit value is milliseconds, 16 micro, 19 nano.
