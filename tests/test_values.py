@@ -492,7 +492,16 @@ def test_wrapper_that_may_not_pass_the_value_on_is_not_judged(code):
 
 SHOP = {
     "pyproject.toml": '[project]\nname = "shop"\ndependencies = ["customerio==3.2.0"]\n',
-    "shop/__init__.py": "",
+    # a package that re-exports the wrappers
+    "shop/__init__.py": "from .cio import track_event\nfrom shop.cio import identify_user as identify\n",
+    "shop/reexported.py": """\
+from shop import identify, track_event
+
+
+def f(user):
+    track_event(user.id, "ev", plan="pro")
+    identify("")
+""",
     "shop/cio_client.py": "from customerio import CustomerIO\n\nclient = CustomerIO('s', 'k')\n",
     "shop/cio.py": """\
 import logging
@@ -565,6 +574,8 @@ SHOP_FOUND = {
     ("shop/users.py", 8, "CIO101", "shop.cio.identify_user → CustomerIO.identify"),
     ("shop/billing.py", 6, "CIO601", "shop.cio.CustomerIOService.track → CustomerIO.track"),
     ("shop/views.py", 5, "CIO601", "shop.events.signup_event → shop.cio.track_event → CustomerIO.track"),
+    ("shop/reexported.py", 5, "CIO601", "shop.cio.track_event → CustomerIO.track"),
+    ("shop/reexported.py", 6, "CIO101", "shop.cio.identify_user → CustomerIO.identify"),
 }
 
 

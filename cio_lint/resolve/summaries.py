@@ -124,7 +124,7 @@ class Summaries:
     def module_offers(self, module: str) -> bool:
         """Does any top-level name of `module` hold an SDK value, or wrap an SDK call?"""
         found = self.summary(module)
-        if found is not None and found.wrappers:
+        if found is not None and any(self.wrapper(f"{module}.{name}") is not None for name in found.wrappers):
             return True
         return found is not None and any(self._lookup(f"{module}.{name}", 0) is not None for name in found.names)
 
@@ -161,6 +161,9 @@ class Summaries:
                 except _InProgress:
                     return None
                 data = found.wrappers.get(".".join(parts[cut:])) if found is not None else None
+                if isinstance(data, dict) and set(data) == {"ref"}:  # a package re-exports it
+                    ref = data["ref"]
+                    return self.wrapper(ref, depth + 1) if isinstance(ref, str) and depth < 8 else None
                 try:
                     wrapper = Wrapper.from_json(data) if data else None
                 except (KeyError, TypeError, ValueError):

@@ -691,4 +691,43 @@ def module_wrappers(resolver: "Resolver", module: str) -> Dict[str, Any]:
                 prefix = value.func.value + "."
                 for key in [k for k in out if k.startswith(prefix)]:
                     out[target.value + "." + key[len(prefix):]] = out[key]
+    if module and _is_package_init(resolver):
+        out.update(_reexports(resolver, module, out))
     return out
+
+
+def _is_package_init(resolver: "Resolver") -> bool:
+    modules = getattr(resolver.index, "index", None)
+    return modules is not None and modules.is_package(resolver.module_name)
+
+
+def _reexports(resolver: "Resolver", module: str, own: Mapping[str, Any]) -> Dict[str, Any]:
+    """A package's `from .cio import track_event`: {"track_event": {"ref": "shop.cio.track_event"}},
+    followed when read (Summaries.wrapper); whether it is a wrapper is decided there."""
+    modules = getattr(resolver.index, "index", None)
+    out: Dict[str, Any] = {}
+    for stmt in resolver.module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            source = "." * len(small.relative) + (_dotted(small.module) if small.module is not None else "")
+            base = modules.absolute(source, module)
+            if not base or not modules.is_project_name(base):
+                continue
+            for alias in small.names:
+                name = _dotted(alias.name)
+                bound = alias.asname.name.value if alias.asname is not None and \
+                    isinstance(alias.asname.name, cst.Name) else name  # fmt: skip
+                if name and "." not in bound and bound not in own:
+                    out[bound] = {"ref": f"{base}.{name}"}
+    return out
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
