@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 from cio_lint.inventory import Send, sends
 
@@ -32,3 +32,19 @@ def plan_name(rule) -> str:
 def nearest(name: str, candidates: Iterable[str]) -> Optional[str]:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def suggestion(name: str, candidates: Iterable[str], otherwise: str) -> str:
+    """The advice closing a "not in the plan" message: the close planned name, or `otherwise`."""
+    close = nearest(name, candidates)
+    return f"did you mean {close!r}?" if close else otherwise
+
+
+def report_unplanned(rule, send: Send, planned: Sequence[str], what: Callable[[str], str], effect: str) -> None:
+    """Report each key `send` sends that `planned` does not list (CIO505 for an event's
+    properties, CIO510 for person attributes: one check, two plan tables)."""
+    for field in send.fields:
+        if field.key not in planned:
+            rule.report(field.key_node,
+                        f"{what(field.key)} is not in {plan_name(rule)}: {effect}; "
+                        f"{suggestion(field.key, planned, 'plan it or drop it')}")  # fmt: skip

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import MESSAGE
-from cio_lint.rules._plan import nearest, plan_name, planned_send
+from cio_lint.rules._plan import plan_name, planned_send, suggestion
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"messages": {"password_reset": {"id": 12, "variables": ["reset_url"]}, "7": {}}}}
@@ -64,8 +64,7 @@ class UnknownTransactionalMessage(Rule):
             return
         if plan.message(send.name) is not None:
             return
-        close = nearest(str(send.name), [m.key for m in plan.messages])
-        advice = f"did you mean {close!r}?" if close else "fix the id or plan it"
+        advice = suggestion(str(send.name), [m.key for m in plan.messages], "fix the id or plan it")
         self.report(send.name_node,
                     f"message {send.name!r} is not in {plan_name(self)}: if the workspace lacks "
                     f"it, nothing is sent; {advice}")  # fmt: skip

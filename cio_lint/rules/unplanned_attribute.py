@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import PERSON
-from cio_lint.rules._plan import nearest, plan_name, planned_send
+from cio_lint.rules._plan import planned_send, report_unplanned
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"attributes": {"email": "string", "plan_id": "integer", "first_name": "string"}}}
@@ -58,12 +58,5 @@ class UnplannedAttribute(Rule):
         plan = self.context.settings.tracking_plan if send is not None else None
         if plan is None or plan.attributes is None:
             return
-        planned = [a.name for a in plan.attributes]
-        for field in send.fields:
-            if field.key in planned:
-                continue
-            close = nearest(field.key, planned)
-            advice = f"did you mean {close!r}?" if close else "plan it or drop it"
-            self.report(field.key_node,
-                        f"person attribute {field.key!r} is not in {plan_name(self)}: it becomes a new attribute "
-                        f"nothing reads; {advice}")  # fmt: skip
+        report_unplanned(self, send, [a.name for a in plan.attributes], lambda key: f"person attribute {key!r}",
+                         "it becomes a new attribute nothing reads")

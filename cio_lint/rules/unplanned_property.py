@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import EVENT
-from cio_lint.rules._plan import nearest, plan_name, planned_send
+from cio_lint.rules._plan import planned_send, report_unplanned
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"events": {
@@ -66,12 +66,5 @@ class UnplannedProperty(Rule):
         event = self.context.settings.tracking_plan.event(send.name)
         if event is None or event.properties is None:
             return
-        planned = [p.name for p in event.properties]
-        for field in send.fields:
-            if field.key in planned:
-                continue
-            close = nearest(field.key, planned)
-            advice = f"did you mean {close!r}?" if close else "plan it or drop it"
-            self.report(field.key_node,
-                        f"property {field.key!r} of event {send.name!r} is not in {plan_name(self)}: nothing "
-                        f"planned reads it; {advice}")  # fmt: skip
+        report_unplanned(self, send, [p.name for p in event.properties],
+                         lambda key: f"property {key!r} of event {send.name!r}", "nothing planned reads it")
