@@ -942,14 +942,15 @@ REQUEST_POSITIONAL_DICT = Observed(
 #: Fields a request needs. The SDK validates nothing and drops None fields, so a missing one is
 #: simply absent from the JSON (observed). Customer.io's "Transactional API Examples" page lists
 #: what sending needs: the recipient email in `to` and `identifiers.id`/`email`/`cio_id`; the
-#: App API reference targets in-app and push messages "by identifiers". (`to` of SMS/WhatsApp:
-#: not stated there, so not required here.)
-REQUEST_DOCS = "docs.customer.io: Transactional API Examples"
+#: App API reference targets in-app and push messages "by identifiers". "Set up a transactional
+#: SMS or WhatsApp message" says those cannot be sent without a template: they "must use a
+#: transactional_message_id". (`to` of SMS/WhatsApp: not stated, so not required here.)
+REQUEST_DOCS = "docs.customer.io: Transactional API Examples; Set up a transactional SMS or WhatsApp message"
 REQUEST_REQUIRED_FIELDS: Mapping[str, Tuple[str, ...]] = {
     "SendEmailRequest": ("identifiers", "to"),
     "SendPushRequest": ("identifiers",),
-    "SendSMSRequest": ("identifiers",),
-    "SendWhatsAppRequest": ("identifiers",),
+    "SendSMSRequest": ("identifiers", "transactional_message_id"),
+    "SendWhatsAppRequest": ("identifiers", "transactional_message_id"),
     "SendInboxMessageRequest": ("identifiers",),
     "SendInAppRequest": ("identifiers",),
 }

@@ -18,7 +18,8 @@ class RequestMissingField(Rule):
     Checks the keywords of `SendEmailRequest`, `SendPushRequest`, `SendSMSRequest`,
     `SendWhatsAppRequest`, `SendInAppRequest` and `SendInboxMessageRequest` constructions:
     every one needs `identifiers=`; an email also needs `to=`, and either
-    `transactional_message_id=` or its own `body`, `subject` and `_from`. A field passed as
+    `transactional_message_id=` or its own `body`, `subject` and `_from`; an SMS or WhatsApp
+    message needs `transactional_message_id=` (they are sent from a template only). A field passed as
     `None` counts as missing. Silent when `**kwargs` are passed, when the same scope sets the
     field afterwards (`request.identifiers = ...`), or when the request is handed to anything
     but an SDK `send_*` call.
@@ -28,7 +29,9 @@ class RequestMissingField(Rule):
     (observed on customerio 3.2.0 and 2.4, grounded in
     `tests/grounding/test_seeds_requests.py`). Customer.io's documentation ("Transactional API
     Examples") lists the recipient's `to` address and `identifiers` (`id`, `email` or
-    `cio_id`) as what sending a message needs, so the message is not sent as intended.
+    `cio_id`) as what sending a message needs, and "Set up a transactional SMS or WhatsApp
+    message" says those "must use a `transactional_message_id`", so the message is not sent as
+    intended.
 
     ## Example
     ```python
@@ -100,6 +103,11 @@ class RequestMissingField(Rule):
         Invalid("""
             from customerio import APIClient, SendEmailRequest
             APIClient('k').send_email(SendEmailRequest(to='a@b.c', identifiers={'id': 'u'}, subject='Hi'))
+            """),
+        # SMS and WhatsApp cannot be sent without a template
+        Invalid("""
+            from customerio import APIClient, SendSMSRequest
+            APIClient('k').send_sms(SendSMSRequest(to='+15555550100', identifiers={'id': 'u'}))
             """),
     ]  # fmt: skip
 

@@ -75,6 +75,8 @@ MISSING_FIELD_CASES = [
     pytest.param("SendSMSRequest", "send_sms", 'transactional_message_id=3, to="+15555550100"', "identifiers",
                  id="sms-identifiers"),
     pytest.param("SendPushRequest", "send_push", "transactional_message_id=3", "identifiers", id="push-identifiers"),
+    pytest.param("SendSMSRequest", "send_sms", 'to="+15555550100", identifiers={"id": "u"}', "transactional_message_id",
+                 id="sms-without-template"),
     pytest.param("SendEmailRequest", "send_email", 'to="a@b.c", identifiers={"id": "u"}, subject="Hi"',
                  "transactional_message_id", id="email-content"),
 ]  # fmt: skip
