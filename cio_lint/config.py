@@ -394,16 +394,6 @@ def load_settings(path: Optional[Path]) -> Settings:
     return settings_from_mapping(table or {}, str(path), Settings(config_file=str(path)))
 
 
-def path_glob(raw: str) -> Optional[str]:
-    """A glob with a '/' (exclude, per-file-ignores) is a path relative to the config's
-    directory, as flake8 and ruff read it: that path without a leading './' or trailing '/'.
-    None for a glob without one, which matches names."""
-    pattern = raw.rstrip("/")
-    if "/" not in pattern:
-        return None
-    return pattern[2:] if pattern.startswith("./") else pattern
-
-
 class SettingsSource:
     """The settings for each file, for both front-ends: its nearest `[tool.cio-lint]` (or the
     `--config` file, or none under `--isolated`) with the front-end's options on top.

@@ -12,14 +12,13 @@ rule runs in one traversal (both in cio_lint/_libcst.py).
 
 from __future__ import annotations
 
-import fnmatch
-import os
-from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Sequence, Type, Union
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Type, Union
 
 from cio_lint import codes, parsing, sdk
 from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
-from cio_lint.config import Settings, path_glob
+from cio_lint.config import Settings
+from cio_lint.globs import per_file_ignored  # noqa: F401 - the front-ends read it here
 from cio_lint.finding import Finding
 from cio_lint._libcst import FastVisits, run_visitors
 from cio_lint.text import foreign_bom
@@ -229,34 +228,3 @@ def noqa_filter(findings: Sequence[Finding], text: Union[str, Sequence[str]]) ->
     if not isinstance(text, str):
         text = "\n".join(text)
     return Suppressions(text).filter(findings)
-
-
-def per_file_ignored(shown: str, settings: Settings, path: Optional[Path] = None) -> Callable[[Finding], bool]:
-    """Is a finding in this file silenced by `[tool.cio-lint] per-file-ignores`? Its globs are
-    matched against `path` relative to the config's directory when the file is inside it
-    (so they mean the same from any working directory), else against the name shown."""
-    patterns = [(glob, selectors) for glob, selectors in settings.per_file_ignores]
-    if not patterns:
-        return lambda finding: False
-    pure = PurePath(_relative_to_config(path, settings) or shown)
-    hits = [selectors for glob, selectors in patterns if _glob_match(pure, glob)]
-    return lambda finding: any(codes.matches(finding.code, selectors) for selectors in hits)
-
-
-def _relative_to_config(path: Optional[Path], settings: Settings) -> Optional[str]:
-    if path is None or settings.config_dir is None:
-        return None
-    where, base = os.path.abspath(path), os.path.abspath(settings.config_dir)
-    if not where.startswith(os.path.join(base, "")):
-        return None
-    return PurePath(os.path.relpath(where, base)).as_posix()
-
-
-def _glob_match(path: PurePath, pattern: str) -> bool:
-    """flake8's reading: a pattern with a '/' matches the path relative to the config's
-    directory; one without matches the file's name (and, as ruff allows, the whole path)."""
-    text = path.as_posix()
-    relative = path_glob(pattern)
-    if relative is not None:  # the path itself or anything below it
-        return fnmatch.fnmatch(text, relative) or fnmatch.fnmatch(text, relative + "/*")
-    return fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern)

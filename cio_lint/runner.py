@@ -9,19 +9,17 @@ in other files (dependency files), filtered the same way.
 from __future__ import annotations
 
 import difflib
-import fnmatch
-import functools
 import importlib
 import os
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from cio_lint import codes, report
-from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values, path_glob
-from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter, per_file_ignored
+from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values
+from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter
+from cio_lint.globs import is_excluded, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
 from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_atomically, write_fixed
 from cio_lint.inventory import InventorySink, file_inventory
@@ -153,58 +151,6 @@ def run(options: CheckOptions, source: SettingsSource) -> Outcome:
 
 # ---------------------------------------------------------------------------------------------
 # Files
-
-
-def _relative_parts(path: Path, anchor: Optional[Path]) -> Tuple[str, ...]:
-    """`path` relative to `anchor` (the config's directory), else to the working directory.
-
-    Only that part is matched against exclude patterns: a checkout that happens to live under
-    a directory called `build` or `env` is not excluded as a whole. () when outside both.
-    """
-    absolute = os.path.abspath(path)
-    for base in (anchor, Path.cwd()):
-        if base is not None and _inside(absolute, base):
-            return Path(os.path.relpath(absolute, os.path.abspath(base))).parts
-    return ()
-
-
-def _inside(path, base) -> bool:
-    path, base = os.path.abspath(path), os.path.abspath(base)
-    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
-
-
-@functools.lru_cache(maxsize=None)
-def _exclude_patterns(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern"], Optional["re.Pattern"]]:
-    """(name pattern, path pattern): each list of globs compiled once into one expression
-    (fnmatch per pattern per path part was a tenth of a run over a large tree)."""
-    names, paths = [], []
-    for raw in patterns:
-        path = path_glob(raw)
-        if path is not None:  # the path itself or anything below it
-            paths += [fnmatch.translate(path), fnmatch.translate(path + "/*")]
-        elif raw.rstrip("/"):
-            names.append(fnmatch.translate(raw.rstrip("/")))
-    return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)
-
-
-def _matches_exclude(parts: Sequence[str], patterns: Sequence[str], whole: bool) -> bool:
-    """flake8/ruff-style exclusion: a pattern without '/' matches any path component (or only
-    the last one when `whole` is False), a pattern with '/' matches the relative path."""
-    if not parts:
-        return False
-    names, paths = _exclude_patterns(tuple(patterns))
-    if paths is not None and paths.match("/".join(parts)):
-        return True
-    return names is not None and any(names.match(part) for part in (parts if whole else parts[-1:]))
-
-
-def is_excluded(path: Path, settings: Settings, whole: bool = True) -> bool:
-    patterns = settings.exclude + settings.extend_exclude
-    if not whole and _exclude_patterns(patterns)[1] is None:
-        parts: Sequence[str] = (path.name,)  # only the entry's own name can match
-    else:
-        parts = _relative_parts(path, settings.config_dir) or (path.name,)
-    return _matches_exclude(parts, patterns, whole)
 
 
 def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,

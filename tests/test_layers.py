@@ -26,7 +26,7 @@ LAYERS: List[Tuple[str, Tuple[str, ...]]] = [
     ("leaves: data and helpers that import nothing of cio_lint above them",
      ("cio_lint", "cio_lint.codes", "cio_lint.sdk", "cio_lint.finding", "cio_lint.text",
       "cio_lint.syntax_errors", "cio_lint._libcst", "cio_lint.project.summary", "cio_lint.resolve.values")),
-    ("settings and parsing", ("cio_lint.config", "cio_lint.plan", "cio_lint.parsing")),
+    ("settings, globs and parsing", ("cio_lint.config", "cio_lint.globs", "cio_lint.plan", "cio_lint.parsing")),
     ("the project: root, declarations, module index", ("cio_lint.project", "cio_lint.project.*")),
     ("what an expression is", ("cio_lint.resolve", "cio_lint.resolve.*")),
     ("the rule API, the rules, and the inventory collected beside them",
