@@ -552,33 +552,16 @@ class ProjectInventory:
 
     def named(self, kind: str) -> Dict[str, List[SendUse]]:
         """name -> its sends, for events, pages or screens with a literal name."""
-        out: Dict[str, List[SendUse]] = {}
-        for use in self.of_kind(kind):
-            if isinstance(use.name, str):
-                out.setdefault(use.name, []).append(use)
-        return out
+        return _by_name(u for u in self.of_kind(kind) if isinstance(u.name, str))
 
     def properties(self, kind: str, name: str) -> Dict[str, List[FieldUse]]:
-        out: Dict[str, List[FieldUse]] = {}
-        for use in self.of_kind(kind):
-            if use.name == name:
-                for f in use.fields:
-                    out.setdefault(f.key, []).append(f)
-        return out
+        return _fields_by_key(u for u in self.of_kind(kind) if u.name == name)
 
     def attributes(self) -> Dict[str, List[FieldUse]]:
-        out: Dict[str, List[FieldUse]] = {}
-        for use in self.of_kind(PERSON):
-            for f in use.fields:
-                out.setdefault(f.key, []).append(f)
-        return out
+        return _fields_by_key(self.of_kind(PERSON))
 
     def messages(self) -> Dict[object, List[SendUse]]:
-        out: Dict[object, List[SendUse]] = {}
-        for use in self.of_kind(MESSAGE):
-            if use.name is not None:
-                out.setdefault(use.name, []).append(use)
-        return out
+        return _by_name(u for u in self.of_kind(MESSAGE) if u.name is not None)
 
     def unresolved(self) -> Dict[str, int]:
         """What the code does not show: names, field sets and values that are dynamic."""
@@ -611,16 +594,31 @@ class ProjectInventory:
                 })  # fmt: skip
         out["attributes"] = fields(self.attributes())
         for message_id, uses in sorted(self.messages().items(), key=lambda kv: str(kv[0])):
-            keys: Dict[str, List[FieldUse]] = {}
-            for use in uses:
-                for f in use.fields:
-                    keys.setdefault(f.key, []).append(f)
+            keys = _fields_by_key(uses)
             out["messages"].append({
                 "id": message_id, "requests": sorted({u.call for u in uses}),
                 "locations": [loc(u.at) for u in uses], "message_data": fields(keys),
                 "open": any(u.open for u in uses),
             })  # fmt: skip
         return out
+
+
+def _by_name(uses: Iterable[SendUse]) -> Dict[object, List[SendUse]]:
+    """name -> its sends, in the order found."""
+    out: Dict[object, List[SendUse]] = {}
+    for use in uses:
+        out.setdefault(use.name, []).append(use)
+    return out
+
+
+def _fields_by_key(uses: Iterable[SendUse]) -> Dict[str, List[FieldUse]]:
+    """key -> every field sent under it by `uses`, in the order found (the one grouping the
+    property, attribute and message_data views share)."""
+    out: Dict[str, List[FieldUse]] = {}
+    for use in uses:
+        for f in use.fields:
+            out.setdefault(f.key, []).append(f)
+    return out
 
 
 _SEPARATORS = re.compile(r"[\s_\-.:/]+")
