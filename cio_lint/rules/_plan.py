@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, List, Optional, Sequence
 
 from cio_lint.inventory import Send, sends
 
@@ -32,6 +32,17 @@ def plan_name(rule) -> str:
 def nearest(name: str, candidates: Iterable[str]) -> Optional[str]:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def missing_keys(send: Send, wanted: Iterable[str]) -> List[str]:
+    """The `wanted` keys (required properties, template variables) that `send`, whose
+    fields the code shows in full, does not send; in the plan's order."""
+    sent = {f.key for f in send.fields}
+    return [key for key in wanted if key not in sent]
+
+
+def it_or_them(keys: Sequence[str]) -> str:
+    return "it" if len(keys) == 1 else "them"
 
 
 def suggestion(name: str, candidates: Iterable[str], otherwise: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import EVENT
-from cio_lint.rules._plan import plan_name, planned_send
+from cio_lint.rules._plan import it_or_them, missing_keys, plan_name, planned_send
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"events": {
@@ -64,12 +64,11 @@ class MissingRequiredProperty(Rule):
         event = self.context.settings.tracking_plan.event(send.name)
         if event is None or event.properties is None:
             return
-        sent = {f.key for f in send.fields}
-        missing = [p.name for p in event.properties if p.required and p.name not in sent]
+        missing = missing_keys(send, [p.name for p in event.properties if p.required])
         if not missing:
             return
         names = ", ".join(repr(m) for m in missing)
         self.report(send.name_node,
                     f"event {send.name!r} lacks {names}, required by {plan_name(self)}: templates render "
-                    f"{'it' if len(missing) == 1 else 'them'} empty; add {'it' if len(missing) == 1 else 'them'} "
+                    f"{it_or_them(missing)} empty; add {it_or_them(missing)} "
                     f"to the data")  # fmt: skip

@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import MESSAGE
-from cio_lint.rules._plan import plan_name, planned_send
+from cio_lint.rules._plan import it_or_them, missing_keys, plan_name, planned_send
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"messages": {
@@ -69,12 +69,11 @@ class MissingTemplateVariable(Rule):
         message = plan.message(send.name)
         if message is None or not message.variables:
             return
-        sent = {f.key for f in send.fields}
-        missing = [v for v in message.variables if v not in sent]
+        missing = missing_keys(send, message.variables)
         if not missing:
             return
         target = self.resolver.sdk_call(node).arg("message_data") or send.name_node or node
         self.report(target,
                     f"message_data lacks {', '.join(repr(m) for m in missing)}, which {send.name!r} reads as "
                     f"{{{{trigger.<key>}}}} ({plan_name(self)}): empty in the message; "
-                    f"add {'it' if len(missing) == 1 else 'them'}")  # fmt: skip
+                    f"add {it_or_them(missing)}")  # fmt: skip
