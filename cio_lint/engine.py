@@ -12,7 +12,6 @@ rule runs in one traversal (both in cio_lint/_libcst.py).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Type, Union
 
 from cio_lint import codes, parsing, sdk
@@ -203,16 +202,6 @@ def project_findings(inventory, settings: Settings, rules: Sequence[Type["Rule"]
             found.append(_parse_error(where, 1, 1, f"internal error in rule {rule.CODE} {rule.NAME}: "
                                       f"{type(exc).__name__}: {exc}"))  # fmt: skip
     return sorted(found)
-
-
-def lint_file(path: Path, settings: Settings, project: Optional[Project] = None,
-              display_path: Optional[str] = None) -> List[Finding]:  # fmt: skip
-    shown = display_path or str(path)
-    data, problem = parsing.read_source(path)
-    if problem is not None:
-        return [_parse_error(shown, 1, 1, problem)]
-    project = project or project_for(path, settings)
-    return lint_bytes(data, shown, settings, project, module_name=project.module_name(path))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,3 +32,20 @@ def _declaration(line: str, number: int) -> Declaration:
 
 def codes(findings: Sequence[Finding]) -> list:
     return [f.code for f in findings]
+
+
+def lint_file(path: Path, settings, project=None, display_path: Optional[str] = None) -> list:
+    """The engine's findings for one file on disk (no noqa, no per-file-ignores): the tests'
+    shortcut for what the runner does per file."""
+    from cio_lint import codes as catalogue
+    from cio_lint import parsing
+    from cio_lint.engine import lint_bytes
+    from cio_lint.project import project_for
+
+    shown = display_path or str(path)
+    data, problem = parsing.read_source(path)
+    if problem is not None:
+        return [Finding(shown, 1, 1, catalogue.PARSE_ERROR_CODE, catalogue.PARSE_ERROR_NAME,
+                        f"cannot check this file: {problem}", 1, 1)]  # fmt: skip
+    project = project or project_for(path, settings)
+    return lint_bytes(data, shown, settings, project, module_name=project.module_name(path))

@@ -249,7 +249,8 @@ def test_a_file_without_customerio_never_imports_libcst_or_the_rules(tmp_path):
         import sys
         from pathlib import Path
         from cio_lint.config import Settings
-        from cio_lint.engine import lint_bytes, lint_file
+        from cio_lint.engine import lint_bytes
+        from tests.helpers import lint_file
         from cio_lint.project import project_for
         settings = Settings()
         project = project_for(Path(sys.argv[1]), settings)

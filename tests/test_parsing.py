@@ -145,7 +145,7 @@ def test_a_deep_imported_module_through_flake8_with_two_jobs(tmp_path):
 @pytest.mark.parametrize("depth", [1100, 5000])
 def test_a_deep_imported_module_never_hides_the_importers_own_findings(tmp_path, depth):
     from cio_lint.config import Settings
-    from cio_lint.engine import lint_file
+    from tests.helpers import lint_file
     from cio_lint.project import project_for
 
     apps = _deep_project(tmp_path, depth, apps=1)

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from cio_lint.config import Settings
-from cio_lint.engine import lint_file
+from tests.helpers import lint_file
 from cio_lint.project import project_for
 from cio_lint.project.root import find_root
 

@@ -9,7 +9,7 @@ import string
 import pytest
 
 from cio_lint.config import settings_from_mapping
-from cio_lint.engine import lint_file
+from tests.helpers import lint_file
 from cio_lint.fix import fix_text
 from cio_lint.project import project_for
 from cio_lint.rules import event_name_style, unknown_event

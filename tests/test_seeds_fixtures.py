@@ -8,7 +8,7 @@ import re
 import pytest
 
 from cio_lint.config import settings_from_mapping
-from cio_lint.engine import lint_file
+from tests.helpers import lint_file
 from cio_lint.project import project_for
 from tests.conftest import FIXTURES
 
