@@ -699,6 +699,12 @@ def _locations(locations: Sequence[str], limit: int = 3) -> str:
     return shown + (f" (+{len(locations) - limit} more)" if len(locations) > limit else "")
 
 
+def _footer(data: dict) -> str:
+    """The last line of the table and the Markdown: how much was read, what was not shown."""
+    return (f"{data['files']} files; not shown by the code: "
+            + ", ".join(f"{n} {what}" for what, n in data["unresolved"].items()))  # fmt: skip
+
+
 def _table(data: dict) -> str:
     out: List[str] = []
     for title, entries in _sections(data):
@@ -714,9 +720,7 @@ def _table(data: dict) -> str:
             else:
                 out.append(f"  {name:<{name_w}}   {'':<{field_w}}  {types:<{type_w}}  {_locations(locations)}")
         out.append("")
-    unresolved = data["unresolved"]
-    out.append(f"{data['files']} files; not shown by the code: "
-               + ", ".join(f"{n} {what}" for what, n in unresolved.items()))  # fmt: skip
+    out.append(_footer(data))
     return "\n".join(out) + "\n"
 
 
@@ -735,7 +739,5 @@ def _markdown(data: dict) -> str:
             key_cell = f"`{cell(detail)}`" if detail else ""
             out.append(f"| {name_cell} | {key_cell} | {cell(types)} | {where} |")
         out.append("")
-    unresolved = data["unresolved"]
-    out.append(f"{data['files']} files; not shown by the code: "
-               + ", ".join(f"{n} {what}" for what, n in unresolved.items()))  # fmt: skip
+    out.append(_footer(data))
     return "\n".join(out) + "\n"
