@@ -479,6 +479,13 @@ WRAPPER_VALID = [
             cio.track(user.id, name, data=props)
         track_event(None, "ev")
         """, id="an-attribute-of-the-parameter"),
+    # a decorator may change what callers call (celery's bind=True adds `self`)
+    pytest.param("""
+        @app.task(bind=True)
+        def identify_user(self, uid, **attrs):
+            cio.identify(id=uid, **attrs)
+        identify_user("", "u")
+        """, id="decorated-by-a-task"),
 ]  # fmt: skip
 
 

@@ -2,8 +2,10 @@
 
 The package: `resolver` (the per-file Resolver: clients, requests, the CDP module, literals,
 argument binding), `values` (strings known without a literal, `**mapping` keys),
-`containers` (clients kept in dicts and lists). Other project modules are read only through the project index; this
-package may import `cio_lint.project`, never the reverse.
+`containers` (clients kept in dicts and lists), `wrappers` (project functions whose
+parameters reach SDK arguments, judged at their call sites), `summaries` (other modules).
+Other project modules are read only through the project index; this package may import
+`cio_lint.project`, never the reverse.
 """
 
 from cio_lint.resolve.resolver import (

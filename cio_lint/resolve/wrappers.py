@@ -249,6 +249,8 @@ class Wrappers:
         return found
 
     def _summarise(self, func: cst.FunctionDef, qualname: str, is_method: bool) -> Optional[Wrapper]:
+        if not all(_keeps_signature(d.decorator) for d in func.decorators):
+            return None  # @app.task(bind=True), @retry...: what the caller calls is something else
         sig = _signature(func, is_method)
         if sig is None:
             return None
@@ -416,6 +418,20 @@ def _signature(func: cst.FunctionDef, is_method: bool) -> Optional[_Signature]:
 
 def _is_static(func: cst.FunctionDef) -> bool:
     return any(isinstance(d.decorator, cst.Name) and d.decorator.value in _STATIC for d in func.decorators)
+
+
+#: decorators that leave a function's parameters and body as they are
+_TRANSPARENT = frozenset({"staticmethod", "classmethod", "lru_cache", "cache", "functools.lru_cache",
+                          "functools.cache", "wraps", "functools.wraps"})  # fmt: skip
+
+
+def _keeps_signature(decorator: cst.BaseExpression) -> bool:
+    if isinstance(decorator, cst.Call):
+        decorator = decorator.func
+    name = decorator.value if isinstance(decorator, cst.Name) else None
+    if isinstance(decorator, cst.Attribute) and isinstance(decorator.value, cst.Name):
+        name = f"{decorator.value.value}.{decorator.attr.value}"
+    return name in _TRANSPARENT
 
 
 def _is_classmethod(func: cst.FunctionDef) -> bool:
