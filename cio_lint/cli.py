@@ -8,6 +8,7 @@ import difflib
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -83,6 +84,14 @@ def _codes_option(name: str, help_text: str):
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--jobs", "-j", type=JobsParam(), default="auto", show_default=True, metavar="N|auto",
               help="Check files in this many processes; auto: one per core, when enough files use the SDK.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files git ignores (.gitignore, .git/info/exclude) when walking directories.")
+@click.option("--exclude", multiple=True, metavar="GLOBS", help="Globs to skip, instead of exclude in config.")
+@click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="Globs to skip, besides exclude.")
+@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES",
+              help="Codes to ignore in files matching GLOB (repeatable), instead of per-file-ignores in config.")
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied (with --fix) or available, per file.")
+@click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODES' to every line with findings; write the files.")
 def check(**flags) -> None:
     """Check PATHS (default: the current directory); '-' reads stdin.
 
@@ -123,12 +132,20 @@ def _check(options: CheckOptions) -> int:
     if options.unsafe_fixes and not (options.fix or options.diff):
         _warn(options, "--unsafe-fixes applies nothing without --fix or --diff "
                        "(alone it only counts unsafe fixes as fixable)")  # fmt: skip
+    if options.add_noqa and (options.fix or options.diff):
+        raise UsageError("--add-noqa cannot be combined with --fix or --diff")
     fmt = options.configured_format(source)
     outcome = runner.run(options, source)
     for warning in outcome.warnings:
         _warn(options, warning)
     if outcome.files_checked == 0:
         _warn(options, NOTHING_TO_CHECK)
+    if options.add_noqa:
+        added = runner.add_noqa(outcome.results, outcome.errors)
+        click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.", err=True)
+        return EXIT_ERROR if _print_errors(outcome.errors) else EXIT_CLEAN
+    if options.show_fixes:
+        _show_fixes(outcome, options)
     if options.diff:
         report.emit("".join(outcome.diffs), options.output_file)
         if not options.quiet:
@@ -148,7 +165,7 @@ def _check(options: CheckOptions) -> int:
     if options.statistics and fmt == "json":  # one JSON document: the counts replace the findings
         out = report.statistics(findings, options.unsafe_fixes, as_json=True)
     else:
-        out = report.render(findings, results, fmt, use_color, options.show_source)
+        out = report.render(findings, results, fmt, use_color, options.show_source, options.unsafe_fixes)
         if options.statistics and fmt == "text":
             out += report.statistics(findings, options.unsafe_fixes)
         elif options.statistics:
@@ -189,6 +206,28 @@ def _refuse_output_over_an_input(options: CheckOptions) -> None:
         if output == target or inside:
             raise UsageError(f"-o {options.output_file}: is one of the files being checked; "
                              "write the report somewhere else")  # fmt: skip
+
+
+def _show_fixes(outcome, options: CheckOptions) -> None:
+    """--show-fixes: per file, the fixes applied (--fix), shown (--diff) or available, on stderr."""
+    if options.fix or options.diff:
+        rows = outcome.applied
+        verb = "Fixed" if options.fix else "Would fix"
+    else:
+        rows = [(f.path, f.code, f.name) for f in outcome.findings
+                if f.fix is not None and (options.unsafe_fixes or f.fix.applicability == "safe")]  # fmt: skip
+        verb = "Fixable"
+    if not rows:
+        click.echo(f"{verb}: none.", err=True)
+        return
+    counts: dict = {}
+    for path, code, name in rows:
+        counts.setdefault(path, Counter())[(code, name)] += 1
+    lines = [f"{verb} {len(rows)} {'finding' if len(rows) == 1 else 'findings'}:"]
+    for path in sorted(counts):
+        lines.append(f"- {path}:")
+        lines += [f"    {n} × {code} ({name})" for (code, name), n in sorted(counts[path].items())]
+    click.echo("\n".join(lines), err=True)
 
 
 @cli.command()

@@ -96,9 +96,9 @@ class Suppressions:
         selectors = ignore_selectors(text)
         if not selectors:
             return False
-        from cio_lint import rules as rule_registry
+        from cio_lint import codes
 
-        return bool(rule_registry.matches(code, selectors))
+        return bool(codes.matches(code, selectors))
 
     def filter(self, findings: Iterable[T], cio_lint_only: bool = False) -> List[T]:
         if self.none:
@@ -158,3 +158,23 @@ def _next_or_empty(readline) -> str:
         return readline()
     except StopIteration:
         return ""
+
+
+def add_noqa_comments(text: str, findings: Iterable[T]) -> Tuple[str, int]:
+    """`text` with a `# noqa` for each finding that none silences yet (`--add-noqa`): codes on
+    one line share one comment (`# noqa: CIO101,CIO501`). Returns the text and how many codes
+    were added."""
+    added = 0
+    for finding in sorted(findings, key=lambda f: (f.line, f.code)):
+        insertion = Suppressions(text).add_noqa(finding.code, finding.line)
+        if insertion is None:
+            continue
+        line, column, content = insertion
+        lines = split_lines(text)
+        body = lines[line - 1]
+        ending = body[len(body.rstrip("\r\n")):]
+        body = body[: len(body) - len(ending)]
+        lines[line - 1] = body[: column - 1] + content + body[column - 1 :] + ending
+        text = "".join(lines)
+        added += 1
+    return text, added

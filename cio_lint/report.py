@@ -36,24 +36,38 @@ def help_uri(code: str) -> str:
 
 
 def text(findings: Sequence[Finding], color: bool = False, show_source: bool = False,
-         sources: Optional[Dict[str, List[str]]] = None) -> str:  # fmt: skip
+         sources: Optional[Dict[str, List[str]]] = None, unsafe: bool = False) -> str:  # fmt: skip
+    """flake8's shape, `path:line:col: CODE message`, with ruff's `[*]` before the message of a
+    finding `--fix` would fix (with `unsafe`: `--unsafe-fixes` is on)."""
     lines = []
     secrets = _secret_ranges(findings) if show_source else {}
     for f in findings:
+        mark = FIXABLE_MARK if f.fix is not None and (unsafe or f.fix.applicability == SAFE) else ""
         if color:
             head = f"{_BOLD}{f.path}{_RESET}{_CYAN}:{_RESET}{f.line}{_CYAN}:{_RESET}{f.column}{_CYAN}:{_RESET}"
-            lines.append(f"{head} {_RED}{_BOLD}{f.code}{_RESET} {f.message}")
+            lines.append(f"{head} {_RED}{_BOLD}{f.code}{_RESET} {_CYAN + mark + _RESET if mark else ''}{f.message}")
         else:
-            lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}")
+            lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {mark}{f.message}")
         if show_source and sources is not None:
             source_lines = sources.get(f.path) or []
             if 0 < f.line <= len(source_lines):
                 line = _mask(source_lines[f.line - 1].rstrip("\r\n"), secrets.get((f.path, f.line), ()))
                 line = mask_credentials(line)  # whatever was selected, ignored or noqa'd
-                caret = " " * (f.column - 1) + "^"
+                caret = " " * (f.column - 1) + "^" * _underline_width(f, line)
                 lines.append(f"    {line}")
                 lines.append(f"    {_RED + caret + _RESET if color else caret}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+#: before the message of a finding --fix would fix, as ruff marks it
+FIXABLE_MARK = "[*] "
+
+
+def _underline_width(f: Finding, line: str) -> int:
+    """How many carets: the finding's whole range on its first line (to the line's end when
+    the range goes on), at least one."""
+    end = f.end_column if f.end_line == f.line and f.end_column else len(line) + 1
+    return max(end - f.column, 1)
 
 
 _KEEP = 5  # a quote and the first 4 characters, as the finding's message shows them
@@ -424,8 +438,9 @@ def use_color(color: str, output_file, stream) -> bool:
         return False
 
 
-def render(findings, results, fmt, color, show_source) -> str:
-    """The report in `fmt`; text with --show-source shows each finding's line."""
+def render(findings, results, fmt, color, show_source, unsafe: bool = False) -> str:
+    """The report in `fmt`; text with --show-source shows each finding's line, and `[*]`
+    marks what --fix would fix (`unsafe`: with --unsafe-fixes)."""
     if fmt in FORMATS:
         return FORMATS[fmt](findings)
     sources = None
@@ -434,7 +449,7 @@ def render(findings, results, fmt, color, show_source) -> str:
         for r in results:
             decoded = decode_source(r.data) if r.findings else None
             sources[r.shown] = split_lines(decoded[0]) if decoded else []  # as Python numbers lines
-    return text(findings, color, show_source, sources)
+    return text(findings, color, show_source, sources, unsafe)
 
 
 def quiet_stdout() -> None:

@@ -75,6 +75,13 @@ class CheckOptions:
     sdk_version: Optional[str] = None
     quiet: bool = False
     jobs: int = JOBS_AUTO
+    #: ruff's names: walking skips what git ignores; exclude globs from the command line
+    respect_gitignore: bool = True
+    exclude: Tuple[str, ...] = ()
+    extend_exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[str, ...] = ()  # "glob:CODES", as flake8 writes them
+    show_fixes: bool = False
+    add_noqa: bool = False
 
     def settings_source(self) -> SettingsSource:
         """The settings of each file: its config with these flags on top (validated here)."""
@@ -87,6 +94,11 @@ class CheckOptions:
             raw["region"] = self.region
         if self.sdk_version:
             raw["sdk-version"] = self.sdk_version
+        for key, values in (("exclude", self.exclude), ("extend-exclude", self.extend_exclude)):
+            if values:
+                raw[key] = list(flag_values(values))
+        if self.per_file_ignores:
+            raw["per-file-ignores"] = " ".join(self.per_file_ignores)
         config_file = Path(self.config_file) if self.config_file else None
         return SettingsSource(config_file, self.isolated, raw, "command line", style="cli")
 
@@ -132,6 +144,8 @@ class Outcome:
     #: what made the run incomplete (a directory that could not be listed, a fix that could
     #: not be written): each is printed as an error, and the run exits 2
     errors: List[str] = field(default_factory=list)
+    #: (shown path, code, name) of each fix applied (--fix) or shown as a diff (--diff)
+    applied: List[Tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def findings(self) -> List[Finding]:
@@ -140,10 +154,11 @@ class Outcome:
 
 def run(options: CheckOptions, source: SettingsSource) -> Outcome:
     """Check (and with --fix / --diff, fix) every target of `options`."""
-    outcome = _check_all(options.targets(), source, options.stdin_filename, options.force_exclude, options.jobs)
+    outcome = _check_all(options.targets(), source, options.stdin_filename, options.force_exclude, options.jobs,
+                         options.respect_gitignore)  # fmt: skip
     if options.fix or options.diff:
         outcome.results, outcome.fixed, outcome.diffs, errors = apply_fixes(
-            outcome.results, source, options.unsafe_fixes, write=not options.diff
+            outcome.results, source, options.unsafe_fixes, write=not options.diff, applied=outcome.applied
         )
         outcome.errors.extend(errors)
     return outcome
@@ -154,7 +169,7 @@ def run(options: CheckOptions, source: SettingsSource) -> Outcome:
 
 
 def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
-               errors: Optional[List[str]] = None) -> Iterator[Path]:  # fmt: skip
+               errors: Optional[List[str]] = None, respect_gitignore: bool = True) -> Iterator[Path]:  # fmt: skip
     """The files to check under `paths`. A directory that cannot be listed is never skipped
     silently: it goes to `errors` (the run then exits 2), and the walk goes on."""
     errors = errors if errors is not None else []
@@ -165,7 +180,8 @@ def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
             raise UsageError(f"{raw}: no such file or directory")
         if force_exclude and is_excluded(path, settings_for(path)):
             continue
-        found = _walk(path, settings_for, errors) if path.is_dir() else [path]  # named files: any suffix
+        # named files: any suffix, even when git ignores them (as ruff checks them)
+        found = _walk(path, settings_for, errors, respect_gitignore) if path.is_dir() else [path]
         for candidate in found:
             key = os.path.abspath(candidate)
             if key not in seen:
@@ -173,20 +189,35 @@ def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
                 yield candidate
 
 
-def _walk(root: Path, settings_for, errors: List[str]) -> Iterator[Path]:
+def _walk(root: Path, settings_for, errors: List[str], respect_gitignore: bool = True) -> Iterator[Path]:
     def unreadable(exc: OSError) -> None:
         errors.append(f"{display(Path(exc.filename or root))}: cannot read this directory: "
                       f"{exc.strerror or exc}; nothing below it was checked")  # fmt: skip
 
+    ignores = {}  # directory -> the .gitignore rules in force inside it
+    if respect_gitignore:
+        from cio_lint.gitignore import GitIgnore
+
+        start = GitIgnore.for_walk(os.fspath(root))
+        if start is not None:
+            ignores[os.fspath(root)] = start
     for directory, dirnames, filenames in os.walk(root, onerror=unreadable):
         base = Path(directory)
         settings = settings_for(base)
+        git = ignores.pop(directory, None)
+        if git is not None:
+            git = git.entering(directory, filenames)
         # Each entry is matched by its own name (its parents were matched on the way down).
-        dirnames[:] = sorted(d for d in dirnames if not is_excluded(base / d, settings, whole=False))
+        dirnames[:] = sorted(d for d in dirnames if not is_excluded(base / d, settings, whole=False)
+                             and not (git is not None and git.ignored(os.path.join(directory, d), True)))
+        if git is not None:
+            for name in dirnames:
+                ignores[os.path.join(directory, name)] = git
         for name in sorted(filenames):
             if name.endswith((".py", ".pyi")):
                 candidate = base / name
-                if not is_excluded(candidate, settings, whole=False):
+                if not is_excluded(candidate, settings, whole=False) and not (
+                        git is not None and git.ignored(os.fspath(candidate), False)):  # fmt: skip
                     yield candidate
 
 
@@ -262,7 +293,8 @@ def _unreadable(shown: str, reason: str) -> Finding:
                    f"cannot check this file: {reason}", 1, 1)  # fmt: skip
 
 
-def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, jobs) -> Outcome:
+def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, jobs,
+               respect_gitignore: bool = True) -> Outcome:  # fmt: skip
     results: List[Checked] = []
     if "-" in paths:
         shown = stdin_filename or "-"
@@ -279,7 +311,7 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
         results.append(Checked(None, shown, data, findings, where, sdk=might_use_sdk(data), inventory=inventory))
         paths = [p for p in paths if p != "-"]
     errors: List[str] = []
-    files = list(iter_files(paths, source.for_path, force_exclude, errors))
+    files = list(iter_files(paths, source.for_path, force_exclude, errors, respect_gitignore))
     results.extend(_check_files(files, source, jobs))
     checked = len(results)
     warnings = sdk_version_warnings(results, source)
@@ -546,39 +578,48 @@ def _encode(text: str, encoding: str) -> Optional[bytes]:
         return None  # a fix introduced a character the file's encoding cannot hold
 
 
-def _fix_one(result: Checked, settings: Settings, unsafe: bool) -> Tuple[Checked, int]:
-    """Fix one file in memory until no wanted fix is left; returns the new state and count."""
+def _fix_one(result: Checked, settings: Settings, unsafe: bool,
+             fixed: Optional[List[Finding]] = None) -> Tuple[Checked, int]:  # fmt: skip
+    """Fix one file in memory until no wanted fix is left; returns the new state and count
+    (and adds the findings it fixed to `fixed`)."""
     decoded = decode_source(result.data)
     if decoded is None or not any(wanted(f, unsafe) for f in result.findings):
         return result, 0
     text, encoding = decoded
     data, findings, applied = result.data, result.findings, 0
+    fixed = [] if fixed is None else fixed
     for _ in range(MAX_FIX_PASSES):
         outcome = fix_text(text, findings, unsafe)
         new_data = _encode(outcome.text, encoding) if outcome.applied else None
         if new_data is None:
             break
         text, data, applied = outcome.text, new_data, applied + len(outcome.applied)
+        fixed.extend(outcome.applied)
         findings = check_bytes(data, result.shown, settings, result.config_path)
         if not any(wanted(f, unsafe) for f in findings):
             break
     return Checked(result.path, result.shown, data, findings, result.config_path, result.sdk), applied
 
 
-def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, write: bool):
+def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, write: bool,
+                applied: Optional[List[Tuple[str, str, str]]] = None):  # fmt: skip
     """Fix every result; write changed files (write=True) or collect their diffs. A file that
-    cannot be written is reported (the 4th value) with its findings, and the rest are fixed."""
+    cannot be written is reported (the 4th value) with its findings, and the rest are fixed.
+    `applied` gets (path, code, name) for each fix (--show-fixes)."""
     total = 0
     updated: List[Checked] = []
     diffs: List[str] = []
     errors: List[str] = []
     for result in results:
         settings = source.for_path(result.config_path or Path.cwd())
-        new, applied = _fix_one(result, settings, unsafe)
-        if not applied or new.data == result.data:
+        fixed_here: List[Finding] = []
+        new, count = _fix_one(result, settings, unsafe, fixed_here)
+        if not count or new.data == result.data:
             updated.append(result)
             continue
-        total += applied
+        total += count
+        if applied is not None:
+            applied.extend((result.shown, f.code, f.name) for f in fixed_here)
         if not write:
             before, after = decode_source(result.data), decode_source(new.data)
             diff = unified_diff(result.shown, before[0], after[0])
@@ -618,3 +659,37 @@ def write_plan_file(target: Path, text: str, new: bool) -> None:
 
 
 __all__ = ["CheckOptions", "Checked", "ConfigError", "Outcome", "UsageError", "run"]
+
+
+# ---------------------------------------------------------------------------------------------
+# --add-noqa
+
+
+def add_noqa(results: List[Checked], errors: Optional[List[str]] = None) -> int:
+    """Add `# noqa: CODES` for every finding left in each file (adopting cio-lint on a legacy
+    codebase); files are written as fixes are (write_fixed), in their own encoding. Returns how
+    many codes were added; a file that cannot be written goes to `errors`. CIO000 (a file that
+    cannot be checked) gets none: noqa would hide the file."""
+    from cio_lint.noqa import add_noqa_comments
+
+    total = 0
+    for result in results:
+        findings = [f for f in result.findings if f.code != codes.PARSE_ERROR_CODE]
+        if result.path is None or not findings or not result.data:
+            continue
+        decoded = decode_source(result.data)
+        if decoded is None:
+            continue
+        text, encoding = decoded
+        new_text, added = add_noqa_comments(text, findings)
+        data = _encode(new_text, encoding) if added else None
+        if data is None or data == result.data:
+            continue
+        try:
+            write_fixed(result.path, result.data, data)
+        except NotWritten as exc:
+            if errors is not None:
+                errors.append(f"{result.shown}: {exc}")
+            continue
+        total += added
+    return total

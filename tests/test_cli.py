@@ -215,8 +215,9 @@ def test_statistics_count_per_code_with_fixable_markers(in_tmp):
 def test_show_source_prints_the_line_and_a_caret(in_tmp):
     write(in_tmp, {"app.py": BAD})
     lines = cio_lint("check", "--show-source").stdout.splitlines()
-    assert lines[1:3] == ['    cio.identify(id="")', "    " + " " * 16 + "^"]
-    assert lines[4:6] == ['    cio.track("u1", "SignedUp")', "    " + " " * 16 + "^"]
+    # the whole range is underlined (issue 20): `""` and `"SignedUp"`
+    assert lines[1:3] == ['    cio.identify(id="")', "    " + " " * 16 + "^^"]
+    assert lines[4:6] == ['    cio.track("u1", "SignedUp")', "    " + " " * 16 + "^" * 10]
 
 
 @pytest.mark.parametrize("flag,env,colored", [
