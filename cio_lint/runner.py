@@ -578,23 +578,19 @@ def _encode(text: str, encoding: str) -> Optional[bytes]:
         return None  # a fix introduced a character the file's encoding cannot hold
 
 
-def _fix_one(result: Checked, settings: Settings, unsafe: bool,
-             fixed: Optional[List[Finding]] = None) -> Tuple[Checked, int]:  # fmt: skip
-    """Fix one file in memory until no wanted fix is left; returns the new state and count
-    (and adds the findings it fixed to `fixed`)."""
+def _fix_one(result: Checked, settings: Settings, unsafe: bool) -> Tuple[Checked, int]:
+    """Fix one file in memory until no wanted fix is left; returns the new state and count."""
     decoded = decode_source(result.data)
     if decoded is None or not any(wanted(f, unsafe) for f in result.findings):
         return result, 0
     text, encoding = decoded
     data, findings, applied = result.data, result.findings, 0
-    fixed = [] if fixed is None else fixed
     for _ in range(MAX_FIX_PASSES):
         outcome = fix_text(text, findings, unsafe)
         new_data = _encode(outcome.text, encoding) if outcome.applied else None
         if new_data is None:
             break
         text, data, applied = outcome.text, new_data, applied + len(outcome.applied)
-        fixed.extend(outcome.applied)
         findings = check_bytes(data, result.shown, settings, result.config_path)
         if not any(wanted(f, unsafe) for f in findings):
             break
@@ -612,15 +608,15 @@ def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, wr
     errors: List[str] = []
     for result in results:
         settings = source.for_path(result.config_path or Path.cwd())
-        fixed_here: List[Finding] = []
-        new, count = _fix_one(result, settings, unsafe, fixed_here)
+        new, count = _fix_one(result, settings, unsafe)
         if not count or new.data == result.data:
             updated.append(result)
             continue
         total += count
-        if applied is not None:
-            applied.extend((result.shown, f.code, f.name) for f in fixed_here)
+        entries = _fixed_entries(result, new, unsafe)
         if not write:
+            if applied is not None:
+                applied.extend(entries)
             before, after = decode_source(result.data), decode_source(new.data)
             diff = unified_diff(result.shown, before[0], after[0])
             # a diff's context may show a committed credential: never print one whole
@@ -632,11 +628,29 @@ def apply_fixes(results: List[Checked], source: SettingsSource, unsafe: bool, wr
                 write_fixed(result.path, result.data, new.data)
             except NotWritten as exc:  # report it, keep its findings, fix the rest
                 errors.append(f"{result.shown}: not fixed: {exc}")
-                total -= applied
+                total -= count
                 updated.append(result)
                 continue
+        if applied is not None:
+            applied.extend(entries)
         updated.append(new)
     return updated, total, diffs, errors
+
+
+def _fixed_entries(before: Checked, after: Checked, unsafe: bool) -> List[Tuple[str, str, str]]:
+    """(path, code, name) of each fixable finding of `before` that `after` no longer has."""
+    from collections import Counter
+
+    left = Counter((f.code, f.name) for f in after.findings if wanted(f, unsafe))
+    out = []
+    for f in before.findings:
+        if not wanted(f, unsafe):
+            continue
+        if left[(f.code, f.name)]:
+            left[(f.code, f.name)] -= 1
+        else:
+            out.append((before.shown, f.code, f.name))
+    return out
 
 
 def unified_diff(shown: str, before: str, after: str) -> str:
