@@ -25,7 +25,8 @@ PACKAGE = REPO / "cio_lint"
 LAYERS: List[Tuple[str, Tuple[str, ...]]] = [
     ("leaves: data and helpers that import nothing of cio_lint above them",
      ("cio_lint", "cio_lint.codes", "cio_lint.sdk", "cio_lint.finding", "cio_lint.text",
-      "cio_lint.syntax_errors", "cio_lint._libcst", "cio_lint.project.summary", "cio_lint.resolve.values")),
+      "cio_lint.syntax_errors", "cio_lint.gitignore", "cio_lint._libcst", "cio_lint.project.summary",
+      "cio_lint.resolve.values")),
     ("settings, globs and parsing", ("cio_lint.config", "cio_lint.globs", "cio_lint.plan", "cio_lint.parsing")),
     ("the project: root, declarations, module index", ("cio_lint.project", "cio_lint.project.*")),
     ("what an expression is", ("cio_lint.resolve", "cio_lint.resolve.*")),
