@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence
 
 from cio_lint.inventory import Send, sends
+from cio_lint.plan import PlannedField
 
 
 def planned_send(rule, node, *kinds: str) -> Optional[Send]:
@@ -20,6 +21,15 @@ def planned_send(rule, node, *kinds: str) -> Optional[Send]:
         return None
     found = sends(rule.resolver, node)
     return found if found is not None and found.kind in kinds else None
+
+
+def planned_properties(rule, send: Optional[Send]) -> Optional[Sequence[PlannedField]]:
+    """The plan's properties for the event `send` names literally; None when the name is not
+    literal, the event is not planned or its properties are not listed (nothing to check)."""
+    if send is None or not isinstance(send.name, str):
+        return None
+    event = rule.context.settings.tracking_plan.event(send.name)
+    return None if event is None else event.properties
 
 
 def plan_name(rule) -> str:

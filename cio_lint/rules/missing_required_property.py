@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import EVENT
-from cio_lint.rules._plan import it_or_them, missing_keys, plan_name, planned_send
+from cio_lint.rules._plan import it_or_them, missing_keys, plan_name, planned_properties, planned_send
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"events": {
@@ -59,12 +59,10 @@ class MissingRequiredProperty(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         send = planned_send(self, node, EVENT)
-        if send is None or send.open or not isinstance(send.name, str) or send.name_node is None:
+        properties = planned_properties(self, send)
+        if properties is None or send.open or send.name_node is None:
             return
-        event = self.context.settings.tracking_plan.event(send.name)
-        if event is None or event.properties is None:
-            return
-        missing = missing_keys(send, [p.name for p in event.properties if p.required])
+        missing = missing_keys(send, [p.name for p in properties if p.required])
         if not missing:
             return
         names = ", ".join(repr(m) for m in missing)

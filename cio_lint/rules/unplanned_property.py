@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cio_lint.inventory import EVENT
-from cio_lint.rules._plan import planned_send, report_unplanned
+from cio_lint.rules._plan import planned_properties, planned_send, report_unplanned
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 PLAN = {"tracking-plan": {"events": {
@@ -61,10 +61,8 @@ class UnplannedProperty(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         send = planned_send(self, node, EVENT)
-        if send is None or not isinstance(send.name, str):
+        properties = planned_properties(self, send)
+        if properties is None:
             return
-        event = self.context.settings.tracking_plan.event(send.name)
-        if event is None or event.properties is None:
-            return
-        report_unplanned(self, send, [p.name for p in event.properties],
+        report_unplanned(self, send, [p.name for p in properties],
                          lambda key: f"property {key!r} of event {send.name!r}", "nothing planned reads it")
