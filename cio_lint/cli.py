@@ -92,6 +92,9 @@ def _codes_option(name: str, help_text: str):
               help="Codes to ignore in files matching GLOB (repeatable), instead of per-file-ignores in config.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied (with --fix) or available, per file.")
 @click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODES' to every line with findings; write the files.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the cache here (default: cache-dir in config, else .cio_lint_cache at the project root).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the on-disk cache.")
 def check(**flags) -> None:
     """Check PATHS (default: the current directory); '-' reads stdin.
 
@@ -343,6 +346,24 @@ def inventory(paths, output_format, output_file, write_plan, print_schema, confi
     verb = "wrote" if existing is None else "added to"
     click.echo(f"{verb} {write_plan}: " + ("; ".join(added) if added else "an empty plan (the code sends nothing)"),
                err=True)  # fmt: skip
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--isolated", is_flag=True)
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
+def clean(paths, config_file, isolated, cache_dir) -> None:
+    """Remove the on-disk cache of the projects around PATHS (default: the current directory)."""
+    from cio_lint.runner import clean_caches
+
+    try:
+        removed = clean_caches(paths, config_file, isolated, cache_dir)
+    except ConfigError as exc:
+        click.echo(f"cio-lint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for directory in removed:
+        click.echo(f"removed {directory}")
 
 
 @cli.command()

@@ -36,7 +36,7 @@ DEFAULT_CDP_EVENT_NAME_PATTERN = (DEFAULT_EVENT_NAME_PATTERN
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
     "build", "dist", "node_modules", "*.egg-info", ".mypy_cache", ".pytest_cache",
-    "site-packages",
+    "site-packages", ".cio_lint_cache",
 )  # fmt: skip
 OUTPUT_FORMATS = ("text", "json", "json-lines", "sarif", "github", "gitlab", "junit", "pylint")
 
@@ -73,6 +73,11 @@ class Settings:
     #: command line"), ("events", "cio-events in setup.cfg"); keys not listed come from
     #: `[tool.cio-lint]` or are defaults
     origins: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+    #: the on-disk cache (cio_lint/project/cache.py) the front-ends keep: `cache-dir` (None:
+    #: .cio_lint_cache at the project root; relative: to the config file's directory) and
+    #: `cache` (false, or --no-cache: none). Neither changes a finding.
+    cache_dir: Optional[str] = field(default=None, compare=False)
+    cache: bool = field(default=True, compare=False)
 
     def event_name_pattern_for(self, api: str) -> str:
         """The event-name pattern for `api`: "track" (the Track client) or "cdp"."""
@@ -120,6 +125,12 @@ def _as_list(where: str, key: str, value: Any) -> Tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: {key}: expected a list of strings, got {value!r}")
     return tuple(value)
+
+
+def _as_bool(where: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key}: expected true or false, got {value!r}")
+    return value
 
 
 def _as_str(where: str, key: str, value: Any) -> str:
@@ -266,6 +277,8 @@ KEYS = {
     "client-factories": ("client_factories", _factories),
     "output-format": ("output_format", _output_format),
     "tracking-plan": ("tracking_plan", _tracking_plan),
+    "cache-dir": ("cache_dir", _as_str),
+    "cache": ("cache", _as_bool),
 }
 
 

@@ -86,9 +86,50 @@ def lint_bytes(
 
     Bytes are preferred: LibCST then honours the coding cookie and BOM itself. `inventory`:
     also record what the file sends (cio_lint/inventory.py) there, in the same traversal.
+    With the project's on-disk cache (`project.cache`), an unchanged file whose imports offer
+    what they offered is answered from it, without importing LibCST or the rules.
     """
     if not might_use_sdk(data, project, module_name):
         return []  # neither LibCST nor the rules are imported for this file
+    if project.cache is None:
+        return _lint(data, path, settings, project, rules, module_name, inventory)
+    import hashlib
+
+    from cio_lint.project.cache import digest
+    from cio_lint.resolve.summaries import for_project
+
+    cache, summaries = project.cache, for_project(project)
+    selected = [r.CODE for r in rules] if rules is not None else \
+        codes.selected_codes(settings.select, settings.ignore, settings.extend_select)  # fmt: skip
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    key = digest("result", cache.version, path, module_name, settings_fingerprint(settings), inventory is not None,
+                 ",".join(sorted(selected)), repr(project.sdk_version), project.index.shadows_sdk,
+                 repr(project.distribution_conflict()), hashlib.sha256(raw).digest())  # fmt: skip
+    # Used only when every module summary the check read still has the digest it had then: a
+    # module that starts (or stops) providing a client invalidates the files that import it.
+    entry = cache.get_result(key)
+    if entry is not None and all(summaries.digest_of(m) == d for m, d in entry["deps"].items()) \
+            and (inventory is None or isinstance(entry.get("inventory"), dict)):  # fmt: skip
+        try:
+            found = [Finding.from_dict(f) for f in entry["findings"]]
+        except Exception:  # a malformed entry: check again, and overwrite it
+            pass
+        else:
+            if inventory is not None:
+                inventory.data = entry["inventory"]
+            return found
+    summaries.start_recording()
+    try:
+        findings = _lint(data, path, settings, project, rules, module_name, inventory)
+    finally:
+        read = summaries.stop_recording()
+    if not any(f.code == PARSE_ERROR and "longer than" in f.message for f in findings):  # load, not code
+        cache.put_result(key, {m: summaries.digest_of(m) for m in sorted(read)}, [f.to_dict() for f in findings],
+                         inventory.data if inventory is not None else None)
+    return findings
+
+
+def _lint(data, path, settings, project, rules, module_name, inventory) -> List[Finding]:
     from cio_lint import rules as rule_registry
 
     if rules is None:
@@ -99,6 +140,13 @@ def lint_bytes(
     if not codes.parse_error_enabled(settings.select, settings.ignore, settings.extend_select):
         findings = [f for f in findings if f.code != PARSE_ERROR]
     return findings
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Every setting that can change a finding (those that compare), as text."""
+    import dataclasses
+
+    return repr([(f.name, getattr(settings, f.name)) for f in dataclasses.fields(settings) if f.compare])
 
 
 def _check(data, path, settings, project, rules, module_name, inventory=None) -> List[Finding]:

@@ -78,6 +78,19 @@ class Finding:
             },
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        """The finding `to_dict` described (the on-disk cache reads its entries back)."""
+        fix = data.get("fix")
+        return cls(
+            path=str(data["path"]), line=int(data["line"]), column=int(data["column"]), code=str(data["code"]),
+            name=str(data["name"]), message=str(data["message"]), end_line=int(data["end_line"]),
+            end_column=int(data["end_column"]), help=str(data.get("help", "")),
+            fix=None if fix is None else Fix(str(fix["applicability"]), tuple(
+                Edit(int(e["line"]), int(e["column"]), int(e["end_line"]), int(e["end_column"]), str(e["content"]))
+                for e in fix["edits"])),
+        )
+
 
 # ---------------------------------------------------------------------------------------------
 # Project-level findings: the hook a rule module may offer (see cio_lint/runner.py)

@@ -170,7 +170,7 @@ class Checker:
                 type(self)._source = SettingsSource(None, self._isolated, self._flake8_options, "flake8 options",
                                                     style="flake8", origins=self._origins)  # fmt: skip
             settings = self._source.for_path(path or Path.cwd())
-            self._context_cache[directory] = (settings, project_for(path, settings))
+            self._context_cache[directory] = (settings, project_for(path, settings, use_cache=True))
         return self._context_cache[directory]
 
 

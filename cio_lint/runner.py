@@ -82,6 +82,8 @@ class CheckOptions:
     per_file_ignores: Tuple[str, ...] = ()  # "glob:CODES", as flake8 writes them
     show_fixes: bool = False
     add_noqa: bool = False
+    cache_dir: Optional[str] = None
+    no_cache: bool = False
 
     def settings_source(self) -> SettingsSource:
         """The settings of each file: its config with these flags on top (validated here)."""
@@ -99,6 +101,10 @@ class CheckOptions:
                 raw[key] = list(flag_values(values))
         if self.per_file_ignores:
             raw["per-file-ignores"] = " ".join(self.per_file_ignores)
+        if self.cache_dir:  # relative to where the command runs, not to a config file
+            raw["cache-dir"] = os.path.abspath(self.cache_dir)
+        if self.no_cache:
+            raw["cache"] = False
         config_file = Path(self.config_file) if self.config_file else None
         return SettingsSource(config_file, self.isolated, raw, "command line", style="cli")
 
@@ -249,7 +255,7 @@ def filtered(findings: List[Finding], shown: str, settings: Settings, path: Opti
 def check_bytes(data: bytes, shown: str, settings: Settings, path_for_project: Optional[Path],
                 inventory: Optional[InventorySink] = None) -> List[Finding]:  # fmt: skip
     """A file's findings; with `inventory`, what it sends is left there too (same traversal)."""
-    project = project_for(path_for_project, settings)
+    project = project_for(path_for_project, settings, use_cache=True)
     module_name = project.module_name(path_for_project) if path_for_project else ""
     findings = lint_bytes(data, shown, settings, project, module_name=module_name, inventory=inventory)
     return filtered(findings, shown, settings, path_for_project, data)
@@ -329,7 +335,7 @@ def sdk_version_warnings(results: List[Checked], source: SettingsSource) -> List
         if where is None or not result.sdk or where.parent in seen:
             continue
         seen.add(where.parent)
-        warning = project_for(where.absolute(), source.for_path(where)).sdk_version.warning
+        warning = project_for(where.absolute(), source.for_path(where), use_cache=True).sdk_version.warning
         if warning and warning not in out:
             out.append(warning)
     return out
@@ -347,7 +353,7 @@ def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[C
         if unreadable is not None:
             results.append(unreadable)
             continue
-        project = project_for(path, source.for_path(path))
+        project = project_for(path, source.for_path(path), use_cache=True)
         if not might_use_sdk(data, project, project.module_name(path)):
             data = b""  # only files with findings need their bytes (fixes, --show-source)
         else:
@@ -427,7 +433,7 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
             continue
         if where.parent not in seen_dirs:  # settings and project are the same for a whole directory
             settings = source.for_path(where)
-            project = project_for(where.absolute(), settings)
+            project = project_for(where.absolute(), settings, use_cache=True)
             seen_dirs[where.parent] = project.root
             if project.root not in groups:
                 groups[project.root] = (project, settings, [])
@@ -707,3 +713,28 @@ def add_noqa(results: List[Checked], errors: Optional[List[str]] = None) -> int:
             continue
         total += added
     return total
+
+
+# ---------------------------------------------------------------------------------------------
+# The on-disk cache
+
+
+def clean_caches(paths: Sequence[str], config_file: Optional[str] = None, isolated: bool = False,
+                 cache_dir: Optional[str] = None) -> List[Path]:  # fmt: skip
+    """Remove the on-disk cache of the project around each of `paths` (its `cache-dir`, else
+    <root>/.cio_lint_cache); the caches removed. A directory that is not a cio-lint cache is
+    never touched."""
+    from cio_lint.project import cache_dir_for
+    from cio_lint.project.cache import clean
+    from cio_lint.project.root import find_root
+
+    options = {"cache-dir": os.path.abspath(cache_dir)} if cache_dir else {}
+    source = SettingsSource(Path(config_file) if config_file else None, isolated, options, "command line",
+                            style="cli")  # fmt: skip
+    removed: List[Path] = []
+    for raw in paths or (".",):
+        where = Path(raw).absolute()
+        directory = cache_dir_for(find_root(where).path, source.for_path(where))
+        if directory is not None and directory not in removed and clean(directory):
+            removed.append(directory)
+    return removed

@@ -12,6 +12,7 @@ version they admit). Nothing here imports cio_lint.resolve: summaries are made t
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from cio_lint import sdk
 from cio_lint.config import Settings
+from cio_lint.project.cache import DEFAULT_DIR, Cache
 from cio_lint.project.index import ModuleIndex, _module_name
 from cio_lint.project.root import find_root
 
@@ -35,6 +37,8 @@ class Project:
     #: the module summaries, made on demand by a higher layer (cio_lint.resolve.summaries.
     #: for_project) and kept here so every file of the project shares them
     summaries: Any = field(default=None, repr=False, compare=False)
+    #: the on-disk cache of summaries and findings (None: the front-end keeps none)
+    cache: Optional[Cache] = field(default=None, repr=False, compare=False)
 
     def distribution_conflict(self):
         """(sdk declaration, cdp declaration) when the project declares both distributions."""
@@ -64,14 +68,16 @@ _cache: Dict[Tuple[Optional[Path], Optional[str], Tuple[str, ...]], Project] = {
 _lock = threading.Lock()
 
 
-def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path] = None) -> Project:
+def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path] = None,
+                use_cache: bool = False) -> Project:  # fmt: skip
     """The project `path` belongs to (its root from cio_lint.project.root; `checked` is the
     directory being checked, for files in no package), built once per root and settings that
-    shape it."""
+    shape it. `use_cache`: the front-end keeps the on-disk cache (unless settings say no)."""
     from cio_lint.project.declarations import detect_sdk_version
 
     root = find_root(path, checked).path if path is not None else None
-    key = (root, settings.sdk_version, settings.client_factories)
+    cache_dir = cache_dir_for(root, settings) if use_cache and settings.cache else None
+    key = (root, settings.sdk_version, settings.client_factories, cache_dir)
     with _lock:
         project = _cache.get(key)
         if project is None:
@@ -81,5 +87,17 @@ def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path
             # The index reads nothing until a file imports something: a root of loose files
             # costs one listing of it, and only then.
             index = ModuleIndex(root, _shadows_sdk(root) if root else False, settings.client_factories)
-            project = _cache[key] = Project(root, version, index)
+            cache = Cache(cache_dir) if cache_dir is not None else None
+            project = _cache[key] = Project(root, version, index, cache=cache)
     return project
+
+
+def cache_dir_for(root: Optional[Path], settings: Settings) -> Optional[Path]:
+    """Where the project's on-disk cache lives: `cache-dir` (relative to the config file's
+    directory), else .cio_lint_cache at the project root; None without either."""
+    if settings.cache_dir:
+        where = Path(settings.cache_dir)
+        if not where.is_absolute():
+            where = (settings.config_dir or Path.cwd()) / where
+        return Path(os.path.abspath(where))
+    return root / DEFAULT_DIR if root is not None else None

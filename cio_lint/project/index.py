@@ -42,6 +42,7 @@ class ModuleIndex:
         self.factories = {f.replace(":", "."): f for f in factories}
         self.factory_modules = frozenset(f.split(":", 1)[0] for f in factories)
         self._top_level: Optional[Set[str]] = None
+        self._bases = (str(root), os.path.join(str(root), "src")) if root is not None else ()
         self._paths: Dict[str, Optional[Path]] = {}
         self._imports: Dict[str, Tuple[Tuple[str, Optional[str]], ...]] = {}
         self._seeds: Dict[str, bool] = {}
@@ -61,10 +62,11 @@ class ModuleIndex:
         parts = module.split(".")
         if self.root is None or not module or parts[0] not in self._top_level_names():
             return None  # one listing of the root answers most names (os, requests, ...)
-        for base in (self.root, self.root / "src"):
-            for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
-                if candidate.is_file():
-                    return candidate
+        for base in self._bases:  # (strings: this runs for every name every file imports)
+            stem = os.path.join(base, *parts)
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return Path(candidate)
         return None
 
     def _top_level_names(self) -> Set[str]:

@@ -61,6 +61,8 @@ def has_marker(directory: Path) -> bool:
 _marked: Dict[str, Optional[str]] = {}
 #: directory -> the directory above the outermost package it is in (itself when in none)
 _package_tops: Dict[str, str] = {}
+#: (directory, checked) -> its Root (a run asks once per directory, not once per file)
+_roots: Dict[tuple, Root] = {}
 _lock = threading.Lock()
 
 
@@ -72,6 +74,15 @@ def find_root(path: Path, checked: Optional[Path] = None) -> Root:
     except Exception:
         return Root(Path(os.getcwd()), False)
     start = where if os.path.isdir(where) else os.path.dirname(where)
+    anchor = checked if checked is not None else os.getcwd()
+    key = (start, anchor)
+    found = _roots.get(key)
+    if found is None:
+        found = _roots[key] = _find_root(start, anchor)
+    return found
+
+
+def _find_root(start: str, checked) -> Root:
     with _lock:
         marked = _nearest_marked(start)
         if marked is not None:
@@ -80,7 +91,7 @@ def find_root(path: Path, checked: Optional[Path] = None) -> Root:
     if top != start:
         return Root(Path(top), False)  # rule 2: above the outermost package
     try:
-        anchor = os.path.abspath(os.fspath(checked)) if checked is not None else os.getcwd()
+        anchor = os.path.abspath(os.fspath(checked))
     except Exception:
         anchor = start
     if start.startswith(os.path.join(anchor, "")):

@@ -8,25 +8,21 @@ Other project modules are read only through the project index; this package may 
 `cio_lint.project`, never the reverse.
 """
 
-from cio_lint.resolve.resolver import (
-    CDP_CALL,
-    CLASS,
-    CONSTRUCT,
-    FACTORY,
-    INSTANCE,
-    METHOD,
-    MODULE,
-    BoundArguments,
-    CallTarget,
-    Literal,
-    Resolver,
-    SdkCall,
-    SdkValue,
-    argument,
-    bind_arguments,
-    dotted_name,
-    value_name,
-)
+from cio_lint.resolve.sdk_values import CLASS, FACTORY, INSTANCE, MODULE, SdkValue
+
+#: imported from `resolver` on first use (PEP 562): it needs LibCST, and a run answered from
+#: the cache, or over files that never touch the SDK, should not pay for importing it
+_FROM_RESOLVER = ("CDP_CALL", "CONSTRUCT", "METHOD", "BoundArguments", "CallTarget", "Literal",
+                  "Resolver", "SdkCall", "argument", "bind_arguments", "dotted_name", "value_name")  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name in _FROM_RESOLVER:
+        from cio_lint.resolve import resolver
+
+        return getattr(resolver, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BoundArguments",

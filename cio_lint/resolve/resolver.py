@@ -20,7 +20,7 @@ and binds a call's arguments to an SDK signature (`bind_arguments`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import (
@@ -37,45 +37,25 @@ from libcst.metadata import (
 from cio_lint import sdk
 from cio_lint._libcst import lazy_value
 from cio_lint.project import summary
+from cio_lint.resolve.sdk_values import (  # noqa: F401 - re-exported: the resolver's vocabulary
+    CLASS,
+    DEFERRED,
+    FACTORY,
+    INSTANCE,
+    MODULE,
+    SdkValue,
+    subclass,
+)
 from cio_lint.resolve.containers import item_value
 from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
     from cio_lint.resolve.summaries import Summaries
 
-CLASS = "class"
-INSTANCE = "instance"
-MODULE = "module"
-FACTORY = "factory"
-#: Only while a module summary is made (cio_lint.resolve.summaries): a value taken from another
-#: project module, not looked up yet: `ref` is its qualified name, `ops` the steps applied to it
-#: here (cio_lint.project.summary describes them). Rules never see one.
-DEFERRED = "deferred"
 
 CONSTRUCT = "construct"
 METHOD = "method"
 CDP_CALL = "cdp"
-
-
-@dataclass(frozen=True)
-class SdkValue:
-    kind: str  # CLASS, INSTANCE, MODULE or FACTORY (a callable returning an INSTANCE)
-    sdk_class: Optional[sdk.SdkClass] = None
-    module: Optional[str] = None  # for MODULE: the module's qualified name
-    #: a project subclass: the parameters of its own __init__ when visible (for mapping args)
-    init_params: Optional[Tuple[str, ...]] = None
-    #: a project subclass: methods it defines itself (calls to them are the project's, not the SDK's)
-    own_methods: FrozenSet[str] = frozenset()
-    #: DEFERRED: the qualified name the value comes from, and the steps applied to it since
-    ref: Optional[str] = None
-    ops: Tuple[tuple, ...] = ()
-
-    def instance(self) -> "SdkValue":
-        return SdkValue(INSTANCE, self.sdk_class, init_params=self.init_params, own_methods=self.own_methods)
-
-    def then(self, *step) -> "SdkValue":
-        """A DEFERRED value with one more step (cio_lint.project.summary's CALL, ...)."""
-        return SdkValue(DEFERRED, ref=self.ref, ops=(*self.ops, tuple(step)))
 
 
 @dataclass(frozen=True)
@@ -570,13 +550,6 @@ class Resolver:
                 break
             expr, seen = bound, seen + 1
         return expr
-
-
-def subclass(base: SdkValue, init_params: Optional[Tuple[str, ...]], own_methods) -> SdkValue:
-    """The project subclass of SDK class `base` that defines `own_methods` and, when not None,
-    an __init__ taking `init_params`."""
-    return SdkValue(CLASS, base.sdk_class, init_params=base.init_params if init_params is None else init_params,
-                    own_methods=frozenset(own_methods) | base.own_methods)
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:

@@ -34,7 +34,7 @@ from cio_lint import sdk
 from cio_lint.project import Project, summary
 from cio_lint.project.index import ModuleIndex, import_line
 from cio_lint.project.summary import EMPTY, Entry, ModuleSummary
-from cio_lint.resolve.resolver import CLASS, DEFERRED, FACTORY, INSTANCE, MODULE, SdkValue, subclass
+from cio_lint.resolve.sdk_values import CLASS, DEFERRED, FACTORY, INSTANCE, MODULE, SdkValue, subclass
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -59,13 +59,38 @@ class Summaries:
         self.failures: Dict[str, object] = {}
         #: modules summarised by parsing them (step 3), in order; tests and the benchmark read it
         self.parsed: List[str] = []
-        #: when a set: every module whose summary a lookup read (a file's cache dependencies)
-        self.recorder: Optional[Set[str]] = None
+        self._local = threading.local()  # .recorder: see `recording`
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
         self._making: Set[str] = set()
         self._values: Dict[str, Optional[SdkValue]] = {}
         self._following: Set[str] = set()
         self._lock = threading.RLock()
+
+    # -- what a check depends on (the on-disk cache) -------------------------------------------
+
+    @property
+    def recorder(self) -> Optional[Set[str]]:
+        """While a file is checked (in this thread): every module whose summary it read."""
+        return getattr(self._local, "recorder", None)
+
+    def start_recording(self) -> None:
+        self._local.recorder = set()
+
+    def stop_recording(self) -> Set[str]:
+        found, self._local.recorder = self.recorder or set(), None
+        return found
+
+    def digest_of(self, module: str) -> str:
+        """What a file that read `module`'s summary depends on: the summary's digest, or "-"
+        for no such module; a failure to summarise it counts too (its CIO000 says why)."""
+        with self._lock:
+            try:
+                found = self.summary(module)
+            except _InProgress:
+                return "?"
+            failure = self.failures.get(module)
+            text = found.digest if found is not None else "-"
+            return f"{text}!{failure}" if failure is not None else text
 
     # -- what a name holds -------------------------------------------------------------------
 
@@ -184,9 +209,9 @@ class Summaries:
 
     def _imports_something(self, imported) -> bool:
         for module, name in imported:
-            if not self.index.may_provide(module):
-                continue
             try:
+                if not self.summary(module):  # (recorded: a file's answer depends on it)
+                    continue
                 if name is None and self.module_offers(module):
                     return True
                 if name is not None and self._lookup(f"{module}.{name}", 0) is not None:
