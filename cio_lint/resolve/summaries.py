@@ -210,8 +210,7 @@ class Summaries:
     def _imports_something(self, imported) -> bool:
         for module, name in imported:
             try:
-                if not self.summary(module):  # (recorded: a file's answer depends on it)
-                    continue
+                self.summary(module)  # (recorded even when empty: a file's answer depends on it)
                 if name is None and self.module_offers(module):
                     return True
                 if name is not None and self._lookup(f"{module}.{name}", 0) is not None:
