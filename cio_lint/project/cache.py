@@ -116,11 +116,14 @@ class Cache:
             return
         path = self._path(kind, key)
         try:
+            text = json.dumps(dict(payload, version=self.version, key=key), separators=(",", ":"))
+        except (ValueError, TypeError):  # not JSON: this entry is not kept, the next ones are
+            return
+        try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(dict(payload, version=self.version, key=key), separators=(",", ":"))
             _write_atomic(path, text.encode("utf-8", "surrogatepass"))
-        except (OSError, ValueError, TypeError):
+        except OSError:
             self.writable = False
 
     def _prepare(self) -> None:
