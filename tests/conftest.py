@@ -1,6 +1,12 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# The on-disk cache stays off in the test suite (tests and the commands they start inherit
+# this), so that no test sees a .cio_lint_cache it did not ask for; tests/test_cache.py turns
+# it on and checks that findings are the same either way.
+os.environ.setdefault("CIO_LINT_NO_CACHE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

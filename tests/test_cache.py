@@ -22,6 +22,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from realistic import make_realistic_tree  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    monkeypatch.delenv("CIO_LINT_NO_CACHE", raising=False)  # (conftest turns it off elsewhere)
+
+
 # ---------------------------------------------------------------------------------------------
 # The store
 
@@ -128,6 +133,12 @@ def test_a_changed_setting_is_not_answered_from_the_cache(shop):
     assert any("CIO401" in f for f in check(shop, "--region", "eu"))
 
 
+def test_the_environment_variable_turns_the_cache_off(shop, monkeypatch):
+    monkeypatch.setenv("CIO_LINT_NO_CACHE", "1")
+    assert check(shop) == {"shop/views.py:5:24: CIO101"}
+    assert not (shop / ".cio_lint_cache").exists()
+
+
 def test_no_cache_writes_nothing_and_cache_dir_moves_it(shop, tmp_path_factory):
     assert check(shop, "--no-cache") == {"shop/views.py:5:24: CIO101"}
     assert not (shop / ".cio_lint_cache").exists()
@@ -143,7 +154,8 @@ def test_no_cache_writes_nothing_and_cache_dir_moves_it(shop, tmp_path_factory):
 
 
 def _run(root: Path, *args: str) -> list:
-    result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "--quiet", *args], cwd=root,
+    env = {k: v for k, v in os.environ.items() if k != "CIO_LINT_NO_CACHE"}
+    result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "--quiet", *args], cwd=root, env=env,
                             capture_output=True, text=True, timeout=300)  # fmt: skip
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
     return sorted(result.stdout.splitlines())

@@ -76,7 +76,8 @@ def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path
     from cio_lint.project.declarations import detect_sdk_version
 
     root = find_root(path, checked).path if path is not None else None
-    cache_dir = cache_dir_for(root, settings) if use_cache and settings.cache else None
+    use_cache = use_cache and settings.cache and not os.environ.get(NO_CACHE_VARIABLE)
+    cache_dir = cache_dir_for(root, settings) if use_cache else None
     key = (root, settings.sdk_version, settings.client_factories, cache_dir)
     with _lock:
         project = _cache.get(key)
@@ -90,6 +91,11 @@ def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path
             cache = Cache(cache_dir) if cache_dir is not None else None
             project = _cache[key] = Project(root, version, index, cache=cache)
     return project
+
+
+#: set (to anything but empty) in the environment: no on-disk cache, whatever the settings say
+#: (as RUFF_NO_CACHE): CI jobs that start from a clean checkout, and the test suite
+NO_CACHE_VARIABLE = "CIO_LINT_NO_CACHE"
 
 
 def cache_dir_for(root: Optional[Path], settings: Settings) -> Optional[Path]:
