@@ -214,3 +214,13 @@ def test_relative_imports_beyond_the_top_level_package_name_nothing(shop_index):
     assert shop_index.absolute("..cio", "shop.deep.mod") == "shop.cio"
     assert shop_index.may_import_a_provider(b"from ..cio import client\n", "shop.deep.mod")
     assert not shop_index.may_import_a_provider(b"from ...cio import client\n", "shop.deep.mod")
+
+
+def test_a_nul_byte_inside_a_string_literal_is_an_unknown_string_not_an_internal_error():
+    # LibCST's evaluated_value raises SyntaxError for a literal holding a NUL byte; every rule
+    # reads literals through resolve.literals.literal_text (found by test_damaged_real_source).
+    data = (b"from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n"
+            b"cio.identify('u', meta={'a\x00b': 1})\ncio.identify(id='')\n")
+    findings = assert_no_crash(data)
+    assert not [f for f in findings if f.code == "CIO000"], findings
+    assert ("CIO101", 4) in [(f.code, f.line) for f in findings]  # the rest of the file still judged

@@ -47,6 +47,7 @@ from cio_lint.resolve.sdk_values import (  # noqa: F401 - re-exported: the resol
     subclass,
 )
 from cio_lint.resolve.containers import item_value
+from cio_lint.resolve.literals import literal_text
 from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
@@ -334,7 +335,7 @@ class Resolver:
         return value.instance() if value is not None and value.kind == CLASS else None
 
     def _string_annotation_value(self, annotation: cst.BaseExpression) -> Optional[SdkValue]:
-        text = annotation.evaluated_value if hasattr(annotation, "evaluated_value") else None
+        text = literal_text(annotation)
         if not isinstance(text, str):
             return None
         text = text.strip()
@@ -493,11 +494,8 @@ class Resolver:
     def literal(self, expr: cst.BaseExpression, _depth: int = 0) -> Optional[Literal]:
         """The literal value of `expr`, directly or through a name bound once to a literal."""
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            try:
-                value = expr.evaluated_value
-            except Exception:  # an odd prefix LibCST cannot evaluate
-                return None
-            return Literal(value, expr) if isinstance(value, str) else None
+            value = literal_text(expr)
+            return Literal(value, expr) if value is not None else None
         if isinstance(expr, cst.Integer):
             return Literal(int(expr.evaluated_value), expr)
         if isinstance(expr, cst.Float):
@@ -731,13 +729,11 @@ def value_name(expr: cst.BaseExpression) -> Optional[str]:
     if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
         index = expr.slice[0].slice
         if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-            value = index.value.evaluated_value
-            return value if isinstance(value, str) else None
+            return literal_text(index.value)
     if isinstance(expr, cst.Call) and expr.args:
         func = expr.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
         first = expr.args[0].value
         if callee in _ENV_GETTERS and isinstance(first, cst.SimpleString):
-            value = first.evaluated_value
-            return value if isinstance(value, str) else None
+            return literal_text(first)
     return None

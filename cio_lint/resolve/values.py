@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment
+from cio_lint.resolve.literals import literal_text
 
 if TYPE_CHECKING:
     from cio_lint.resolve.resolver import Resolver
@@ -300,10 +301,7 @@ def _is_mutated(resolver: "Resolver", name: cst.Name) -> bool:
 
 
 def _key(expr: cst.BaseExpression) -> Optional[str]:
-    if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
+    return literal_text(expr) if isinstance(expr, cst.SimpleString) else None
 
 
 def _dict_entry(resolver: "Resolver", base: cst.BaseExpression, sub: cst.Subscript) -> Optional[cst.BaseExpression]:

@@ -6,6 +6,7 @@ import libcst as cst
 
 from cio_lint import sdk
 from cio_lint.resolve import METHOD
+from cio_lint.resolve.literals import literal_text
 from cio_lint.rules._requests import request_call
 from cio_lint.rules.base import Invalid, Rule, Valid
 
@@ -137,8 +138,7 @@ def _entries(expr: cst.BaseExpression) -> Iterator[Tuple[cst.CSTNode, Optional[s
         for element in expr.elements:
             if isinstance(element, cst.DictElement):
                 key = element.key
-                text = key.evaluated_value if isinstance(key, cst.SimpleString) else None
-                yield key, text if isinstance(text, str) else None, element.value
+                yield key, literal_text(key) if isinstance(key, cst.SimpleString) else None, element.value
     elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "dict":
         for arg in expr.args:
             if arg.keyword is not None and not arg.star:

@@ -7,6 +7,7 @@ from libcst.metadata import Assignment
 
 from cio_lint import sdk
 from cio_lint.resolve import CONSTRUCT, METHOD
+from cio_lint.resolve.literals import literal_text
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 _EFFECT = sdk.UNSERIALIZABLE
@@ -185,8 +186,8 @@ class UnserializableValue(Rule):
 def _items(data: cst.Dict, nested: bool) -> Iterator[Position]:
     for element in data.elements:
         if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-            key = element.key.evaluated_value
-            yield (key if isinstance(key, str) else "?"), element.value, nested
+            key = literal_text(element.key)
+            yield (key if key is not None else "?"), element.value, nested
 
 
 def _walk(key: str, value: cst.BaseExpression, nested: bool) -> Iterator[Position]:
