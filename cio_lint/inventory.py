@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from cio_lint import sdk
+# The kinds of send and the types of value live in cio_lint/sends.py (shared with the plan).
+from cio_lint.sends import (  # noqa: F401 - the inventory's vocabulary, re-exported
+    ARRAY, BOOLEAN, DATE_STRING, EVENT, FAMILY, FLOAT, INTEGER, KINDS, MESSAGE, NULL, OBJECT, PAGE,
+    PERSON, SCREEN, STRING, TIMESTAMP, TYPES, UNKNOWN, variant_key,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -31,42 +36,6 @@ if TYPE_CHECKING:
 
 #: Bumped whenever the per-file data changes shape (it is part of a cache key).
 FILE_FORMAT = 1
-
-# What a send is (the `kind` of a record).
-EVENT = "event"  # a named event: track / track_anonymous / backfill, CDP track
-PAGE = "page"  # CDP page(): a page view with a name
-SCREEN = "screen"  # CDP screen(): a screen view with a name
-PERSON = "person"  # person attributes: identify keywords, CDP identify traits
-MESSAGE = "message"  # a transactional message request and its message_data
-KINDS = (EVENT, PAGE, SCREEN, PERSON, MESSAGE)
-
-# The types a value can be shown to have (the plan file uses the same words).
-STRING = "string"
-DATE_STRING = "date-string"  # an ISO 8601 date or date-time, as a string
-INTEGER = "integer"
-FLOAT = "float"
-TIMESTAMP = "timestamp"  # epoch seconds, or a datetime the SDK turns into them
-BOOLEAN = "boolean"
-OBJECT = "object"
-ARRAY = "array"
-NULL = "null"
-UNKNOWN = "unknown"
-TYPES = (STRING, DATE_STRING, INTEGER, FLOAT, TIMESTAMP, BOOLEAN, OBJECT, ARRAY, NULL)
-
-#: Types that reach the API as the same JSON type: Customer.io compares a segment or filter
-#: condition against one of these, so values of two families never match the same condition.
-#: Integers, floats and epoch seconds are all JSON numbers (`price=10` beside `price=9.99` is
-#: no mistake); a date string is a string.
-FAMILY = {
-    STRING: "string",
-    DATE_STRING: "string",
-    INTEGER: "number",
-    FLOAT: "number",
-    TIMESTAMP: "number",
-    BOOLEAN: "boolean",
-    OBJECT: "object",
-    ARRAY: "array",
-}
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 #: Integers read as epoch seconds: 10 digits (2001-09-09 to 2286). Milliseconds are CIO201's.
@@ -454,15 +423,6 @@ def collector(context):
     return _Collector()
 
 
-def file_inventory(data, settings, project, module_name: str = "", path: str = "file.py") -> dict:
-    """The inventory of one file's bytes (plain data; empty when it cannot involve the SDK)."""
-    from cio_lint.engine import lint_bytes
-
-    sink = InventorySink()
-    lint_bytes(data, path, settings, project, rules=[], module_name=module_name, inventory=sink)
-    return sink.data
-
-
 class InventorySink:
     """Where the engine leaves a file's inventory (when asked for one)."""
 
@@ -619,15 +579,6 @@ def _fields_by_key(uses: Iterable[SendUse]) -> Dict[str, List[FieldUse]]:
         for f in use.fields:
             out.setdefault(f.key, []).append(f)
     return out
-
-
-_SEPARATORS = re.compile(r"[\s_\-.:/]+")
-
-
-def variant_key(name: str) -> str:
-    """What two spellings of one event share: "signed_up", "Signed Up", "signedUp" ->
-    "signedup" (case, separators and whitespace ignored; CIO503, --write-plan)."""
-    return _SEPARATORS.sub("", name).lower()
 
 
 def summarize_types(types: Iterable[str]) -> List[str]:

@@ -124,7 +124,7 @@ class TrackingPlan:
 
 def accepts(plan_type: str, value_type: str) -> bool:
     """Can a value of inventory type `value_type` be what the plan calls `plan_type`?"""
-    from cio_lint.inventory import FAMILY
+    from cio_lint.sends import FAMILY
 
     family = FAMILY.get(value_type)
     if plan_type == "any" or family is None:  # null clears; unknown is not judged
@@ -241,7 +241,7 @@ def bootstrap(inventory, event_name_pattern: Optional[str] = None) -> dict:
     but for one spelling per event: of `signed_up` / `signedUp` the one that follows
     `event_name_pattern`, else the one most places send (CIO503's choice); the others are then
     CIO502 findings naming it."""
-    from cio_lint.inventory import EVENT, variant_key
+    from cio_lint.sends import EVENT, variant_key
 
     named = inventory.named(EVENT)
     fits = re.compile(event_name_pattern).search if event_name_pattern else (lambda name: True)
@@ -280,7 +280,7 @@ def bootstrap(inventory, event_name_pattern: Optional[str] = None) -> dict:
 
 def plan_type(types: List[str]) -> str:
     """The plan type for the types a key's values show: the most common family's."""
-    from cio_lint.inventory import FAMILY
+    from cio_lint.sends import FAMILY
 
     known = [t for t in types if t in FAMILY]
     if not known:
@@ -301,7 +301,7 @@ def new_entries(plan: dict, existing: Optional[TrackingPlan]) -> dict:
     """The part of a bootstrapped `plan` that `existing` does not list yet (all of it: None)."""
     if existing is None:
         return plan
-    from cio_lint.inventory import variant_key
+    from cio_lint.sends import variant_key
 
     out: Dict[str, Any] = {"events": {}, "attributes": {}, "messages": {}}
     spelt = {variant_key(name) for name in existing.event_names}

@@ -22,7 +22,7 @@ from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter
 from cio_lint.globs import is_excluded, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
 from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_atomically, write_fixed
-from cio_lint.inventory import InventorySink, file_inventory
+from cio_lint.inventory import InventorySink
 from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
 from cio_lint.project.declarations import is_project_root
@@ -461,6 +461,13 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
                 if checked is not None:
                     out.append(checked)
     return out
+
+
+def file_inventory(data, settings, project, module_name: str = "", path: str = "file.py") -> dict:
+    """The inventory of one file's bytes (plain data; empty when it cannot involve the SDK)."""
+    sink = InventorySink()
+    lint_bytes(data, path, settings, project, rules=[], module_name=module_name, inventory=sink)
+    return sink.data
 
 
 def project_inventories(project: Project, settings: Settings, members: Sequence[Checked] = ()) -> Dict[Path, dict]:

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from cio_lint.config import ConfigError, load_settings, settings_from_mapping
-from cio_lint.inventory import ProjectInventory, file_inventory
+from cio_lint.inventory import ProjectInventory
+from cio_lint.runner import file_inventory
 from cio_lint.plan import accepts, bootstrap, new_entries, parse, schema, to_toml
 from cio_lint.project import Project
 from tests.integrations.helpers import parse_text
