@@ -6,7 +6,7 @@ The engine builds one FileContext per file and hands it to every rule.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, List, Optional, Protocol
 
 import libcst as cst
 
@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from libcst.metadata import MetadataWrapper
 
     from cio_lint.resolve import Resolver
-    from cio_lint.rules.base import Rule
+
+
+class NamedRule(Protocol):
+    """What a finding needs of the rule reporting it: its code and name. (A Protocol rather
+    than rules.base.Rule, which imports this module: the rule API's two halves import one way.)"""
+
+    CODE: str
+    NAME: str
 
 
 class FileContext:
@@ -57,7 +64,7 @@ class FileContext:
             self._positions = positions(self.wrapper)
         return self._positions[node]
 
-    def report(self, rule: "Rule", node: "cst.CSTNode", message: str, fix: Optional[Fix],
+    def report(self, rule: "NamedRule", node: "cst.CSTNode", message: str, fix: Optional[Fix],
                help: str = "") -> None:
         pos = self.position(node)
         self.findings.append(
