@@ -22,7 +22,8 @@ from libcst.metadata import Assignment
 from cio_lint.resolve.values import assigned_values
 
 if TYPE_CHECKING:
-    from cio_lint.resolve.resolver import Resolver, SdkValue
+    from cio_lint.resolve.protocols import ResolverView as Resolver
+    from cio_lint.resolve.sdk_values import SdkValue
 
 #: methods that read one item: c.get(k), c.setdefault(k, v), c.pop(k)
 _ITEM_READS = ("get", "setdefault", "pop")

@@ -51,7 +51,7 @@ from cio_lint.resolve.literals import literal_text
 from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
-    from cio_lint.resolve.summaries import Summaries
+    from cio_lint.resolve.protocols import SummaryLookup
 
 
 CONSTRUCT = "construct"
@@ -125,7 +125,7 @@ class SdkCall:
 
 
 class Resolver:
-    def __init__(self, wrapper: MetadataWrapper, index: Optional["Summaries"] = None,
+    def __init__(self, wrapper: MetadataWrapper, index: Optional["SummaryLookup"] = None,
                  module_name: str = "", version: sdk.SdkVersion = sdk.UNKNOWN_VERSION) -> None:  # fmt: skip
         self.wrapper = wrapper
         self.version = version

@@ -26,7 +26,7 @@ from libcst.metadata import Assignment, BuiltinAssignment
 from cio_lint.resolve.literals import literal_text
 
 if TYPE_CHECKING:
-    from cio_lint.resolve.resolver import Resolver
+    from cio_lint.resolve.protocols import ResolverView as Resolver
 
 _ENV_MAPPINGS = ("os.environ",)
 #: The calls that read an environment variable (rules that judge credentials read them too).
