@@ -105,17 +105,7 @@ def _either(left: Optional[StrValue], right: Optional[StrValue]) -> Optional[Str
 def _of_name(resolver: "Resolver", name: cst.Name, depth: int) -> Optional[StrValue]:
     """A name whose every binding is an assignment of a str (or None)."""
     values = assigned_values(resolver, name)
-    if not values:
-        return None
-    found: Optional[StrValue] = None
-    for value in values:
-        known = string_value(resolver, value, depth)
-        if known is None:
-            return None
-        found = known if found is None else _either(found, known)
-        if found is None:
-            return None
-    return found
+    return _all_strings(resolver, values, depth) if values else None
 
 
 def assigned_values(resolver: "Resolver", name: cst.Name) -> Optional[List[cst.BaseExpression]]:
