@@ -25,7 +25,7 @@ from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_atom
 from cio_lint.inventory import InventorySink
 from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
-from cio_lint.project.declarations import is_project_root
+from cio_lint.project.root import has_marker
 from cio_lint.text import split_lines
 
 if TYPE_CHECKING:
@@ -481,7 +481,7 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
         if where is not None and r.inventory is not None:
             inventories[where.absolute()] = r.inventory
     root = project.root
-    if root is None or not is_project_root(root):
+    if root is None or not has_marker(root):
         return inventories
     for path in _walk(root, lambda where: settings, []):  # an unreadable directory: not judged
         absolute = path.absolute()

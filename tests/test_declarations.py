@@ -15,7 +15,6 @@ from cio_lint.project.declarations import (
     Declaration,
     detect_sdk_version,
     find_declarations,
-    find_project_root,
     poetry_constraint_to_pep440,
 )
 from cio_lint.sdk import RELEASES, UNKNOWN_VERSION
@@ -775,46 +774,3 @@ def test_lock_files_not_mentioning_customerio_are_not_parsed(tmp_path, monkeypat
     write(tmp_path, "uv.lock", '[[package]]\nname = "requests"\nversion = "2"\n')
     assert find_declarations(tmp_path) == []
     assert calls == []
-
-
-# ---------------------------------------------------------------------------------------------
-# Project root
-
-
-def test_find_project_root(tmp_path):
-    project = tmp_path / "project"
-    (project / "src" / "app").mkdir(parents=True)
-    write(project, "pyproject.toml", "[project]\nname = 'app'\n")
-    module = write(project, "src/app/mod.py", "import customerio\n")
-    assert find_project_root(module) == project
-    assert find_project_root(module.parent) == project
-    assert find_project_root(project) == project
-    assert find_project_root(project / "src" / "app" / "not_yet_saved.py") == project
-
-
-@pytest.mark.parametrize("marker", ["setup.cfg", "setup.py", ".git", "requirements-dev.txt"])
-def test_find_project_root_markers(tmp_path, marker):
-    (tmp_path / "outer").mkdir()
-    write(tmp_path / "outer", "pyproject.toml", "")
-    inner = tmp_path / "outer" / "inner"
-    (inner / "pkg").mkdir(parents=True)
-    if marker == ".git":
-        (inner / ".git").mkdir()
-    else:
-        write(inner, marker, "")
-    assert find_project_root(inner / "pkg" / "x.py") == inner
-
-
-def test_find_project_root_fallback(tmp_path, monkeypatch):
-    from cio_lint.project import root
-
-    monkeypatch.setattr(root, "has_marker", lambda directory: False)
-    assert find_project_root(tmp_path / "a.py") == tmp_path
-    assert find_project_root(tmp_path) == tmp_path
-
-
-def test_find_project_root_relative(tmp_path, monkeypatch):
-    write(tmp_path, "setup.py", "")
-    (tmp_path / "pkg").mkdir()
-    monkeypatch.chdir(tmp_path / "pkg")
-    assert find_project_root(Path("mod.py")) == tmp_path

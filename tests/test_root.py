@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,8 +32,34 @@ def test_the_nearest_marker_wins(tmp_path):
 
 @pytest.mark.parametrize("marker", ["setup.cfg", "setup.py", ".git", "requirements-dev.txt"])
 def test_every_marker_counts(tmp_path, marker):
-    write(tmp_path, {f"inner/{marker}": "", "inner/pkg/__init__.py": "", "inner/pkg/x.py": ""})
+    # the outer pyproject.toml is farther away: the inner marker decides
+    write(tmp_path, {"pyproject.toml": "", f"inner/{marker}": "", "inner/pkg/__init__.py": "",
+                     "inner/pkg/x.py": ""})  # fmt: skip
     assert find_root(tmp_path / "inner" / "pkg" / "x.py") == (tmp_path / "inner", True)
+
+
+def test_a_directory_or_an_unsaved_file_has_the_same_root(tmp_path):
+    project = tmp_path / "project"
+    write(project, {"pyproject.toml": "[project]\nname = 'app'\n", "src/app/mod.py": "import customerio\n"})
+    module = project / "src" / "app" / "mod.py"
+    assert find_root(module) == (project, True)
+    assert find_root(module.parent) == (project, True)
+    assert find_root(project) == (project, True)
+    assert find_root(project / "src" / "app" / "not_yet_saved.py") == (project, True)
+
+
+def test_a_relative_path_is_read_from_the_working_directory(tmp_path, monkeypatch):
+    write(tmp_path, {"setup.py": "", "pkg/mod.py": ""})
+    monkeypatch.chdir(tmp_path / "pkg")
+    assert find_root(Path("mod.py")) == (tmp_path, True)
+
+
+def test_without_any_marker_a_loose_file_is_its_own_root(tmp_path, monkeypatch):
+    from cio_lint.project import root
+
+    monkeypatch.setattr(root, "has_marker", lambda directory: False)
+    assert find_root(tmp_path / "a.py") == (tmp_path, False)
+    assert find_root(tmp_path) == (tmp_path, False)
 
 
 def test_without_a_marker_the_root_is_above_the_outermost_package(tmp_path):

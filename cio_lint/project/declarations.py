@@ -41,7 +41,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from cio_lint.project.root import find_root, has_marker, is_requirements_name, list_dir
+from cio_lint.project.root import is_requirements_name, list_dir
 from cio_lint.sdk import (
     CDP_DISTRIBUTION,
     PACKAGE,
@@ -63,7 +63,6 @@ __all__ = [
     "INSTALLED_SOURCE",
     "detect_sdk_version",
     "find_declarations",
-    "find_project_root",
 ]
 
 #: Distributions this module reports (canonical names).
@@ -100,11 +99,6 @@ class Declaration:
 
 # ============================================================================================
 # Public API
-
-
-def find_project_root(path: Path) -> Path:
-    """The root of the project around `path` (cio_lint.project.root.find_root)."""
-    return find_root(path).path
 
 
 def find_declarations(root: Path) -> List[Declaration]:
@@ -295,11 +289,6 @@ def _safely(reader: Callable[..., List[Declaration]], *args: Any) -> List[Declar
         return list(reader(*args))
     except Exception:  # RecursionError, MemoryError, anything a hostile file provokes
         return []
-
-
-def is_project_root(directory: Path) -> bool:
-    """Does `directory` hold a project marker (cio_lint.project.root.has_marker)?"""
-    return has_marker(directory)
 
 
 def _read_text(path: Path, *, needle: Optional[str] = None) -> Optional[str]:
