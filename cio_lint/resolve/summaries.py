@@ -171,7 +171,7 @@ class Summaries:
     def wrapper(self, qualname: str, depth: int = 0):
         """The project wrapper `qualname` names ("shop.cio.track_event", "shop.cio.Service.track",
         "shop.cio.service.track"), from its module's summary; None when it is none."""
-        from cio_lint.resolve.wrappers import Wrapper
+        from cio_lint.resolve.wrapper_records import Wrapper
 
         parts = qualname.split(".")
         with self._lock:
