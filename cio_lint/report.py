@@ -11,8 +11,6 @@ import json
 import os
 import sys
 from collections import Counter
-from xml.sax.saxutils import quoteattr
-from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote
@@ -375,6 +373,9 @@ def gitlab(findings: Sequence[Finding]) -> str:
 def junit(findings: Sequence[Finding]) -> str:
     """JUnit XML: one test suite per file with findings, one failed test case per finding (CI
     systems show these as failed tests); a run without findings is one passing test case."""
+    # imported here: xml.sax.saxutils imports urllib.request, email and http.client (~15 ms)
+    from xml.sax.saxutils import escape as xml_escape, quoteattr
+
     by_path: Dict[str, List[Finding]] = {}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)

@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -138,6 +136,8 @@ class Cache:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile  # only a run that writes pays for it (a warm run writes nothing)
+
     handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -164,5 +164,7 @@ def clean(directory: Path) -> bool:
     cio-lint cache (no CACHEDIR.TAG of ours, e.g. a mistyped cache-dir) is never touched."""
     if not Path(directory).is_dir() or not is_cache_dir(directory):
         return False
+    import shutil
+
     shutil.rmtree(directory, ignore_errors=True)
     return True
