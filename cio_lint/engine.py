@@ -12,7 +12,7 @@ rule runs in one traversal (both in cio_lint/_libcst.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Type, Union
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Tuple, Type, Union
 
 from cio_lint import codes, parsing, sdk
 from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
@@ -93,31 +93,15 @@ def lint_bytes(
         return []  # neither LibCST nor the rules are imported for this file
     if project.cache is None:
         return _lint(data, path, settings, project, rules, module_name, inventory)
-    import hashlib
-
-    from cio_lint.project.cache import digest
     from cio_lint.resolve.summaries import for_project
 
     cache, summaries = project.cache, for_project(project)
-    selected = [r.CODE for r in rules] if rules is not None else \
-        codes.selected_codes(settings.select, settings.ignore, settings.extend_select)  # fmt: skip
-    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    key = digest("result", cache.version, path, module_name, settings_fingerprint(settings), inventory is not None,
-                 ",".join(sorted(selected)), repr(project.sdk_version), project.index.shadows_sdk,
-                 repr(project.distribution_conflict()), hashlib.sha256(raw).digest())  # fmt: skip
-    # Used only when every module summary the check read still has the digest it had then: a
-    # module that starts (or stops) providing a client invalidates the files that import it.
-    entry = cache.get_result(key)
-    if entry is not None and all(summaries.digest_of(m) == d for m, d in entry["deps"].items()) \
-            and (inventory is None or isinstance(entry.get("inventory"), dict)):  # fmt: skip
-        try:
-            found = [Finding.from_dict(f) for f in entry["findings"]]
-        except Exception:  # a malformed entry: check again, and overwrite it
-            pass
-        else:
-            if inventory is not None:
-                inventory.data = entry["inventory"]
-            return found
+    key = _result_key(data, path, settings, project, rules, module_name, inventory is not None)
+    found = _cached(cache, summaries, key, inventory is not None)
+    if found is not None:
+        if inventory is not None:
+            inventory.data = found[1]
+        return found[0]
     summaries.start_recording()
     try:
         findings = _lint(data, path, settings, project, rules, module_name, inventory)
@@ -127,6 +111,48 @@ def lint_bytes(
         cache.put_result(key, {m: summaries.digest_of(m) for m in sorted(read)}, [f.to_dict() for f in findings],
                          inventory.data if inventory is not None else None)
     return findings
+
+
+def cached_result(data: Union[str, bytes], path: str, settings: Settings, project: Project, module_name: str = "",
+                  inventory: bool = False) -> Optional[Tuple[List[Finding], Optional[dict]]]:  # fmt: skip
+    """What `lint_bytes` would answer for this file from the on-disk cache alone ((findings,
+    inventory), the inventory when asked), or None when the cache cannot answer: the runner
+    asks before deciding which files are worth a worker process."""
+    if project.cache is None:
+        return None
+    from cio_lint.resolve.summaries import for_project
+
+    key = _result_key(data, path, settings, project, None, module_name, inventory)
+    return _cached(project.cache, for_project(project), key, inventory)
+
+
+def _result_key(data, path, settings, project, rules, module_name, inventory: bool) -> str:
+    import hashlib
+
+    from cio_lint.project.cache import digest
+
+    selected = [r.CODE for r in rules] if rules is not None else \
+        codes.selected_codes(settings.select, settings.ignore, settings.extend_select)  # fmt: skip
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    return digest("result", project.cache.version, path, module_name, settings_fingerprint(settings), inventory,
+                  ",".join(sorted(selected)), repr(project.sdk_version), project.index.shadows_sdk,
+                  repr(project.distribution_conflict()), hashlib.sha256(raw).digest())  # fmt: skip
+
+
+def _cached(cache, summaries, key: str, inventory: bool) -> Optional[Tuple[List[Finding], Optional[dict]]]:
+    """The entry under `key`, used only when every module summary the check read still has
+    the digest it had then: a module that starts (or stops) providing a client invalidates
+    the files that import it."""
+    entry = cache.get_result(key)
+    if entry is None or not all(summaries.digest_of(m) == d for m, d in entry["deps"].items()):
+        return None
+    if inventory and not isinstance(entry.get("inventory"), dict):
+        return None
+    try:
+        found = [Finding.from_dict(f) for f in entry["findings"]]
+    except Exception:  # a malformed entry: check again, and overwrite it
+        return None
+    return found, (entry["inventory"] if inventory else None)
 
 
 def _lint(data, path, settings, project, rules, module_name, inventory) -> List[Finding]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values
-from cio_lint.engine import lint_bytes, might_use_sdk, noqa_filter
+from cio_lint.engine import cached_result, lint_bytes, might_use_sdk, noqa_filter
 from cio_lint.globs import is_excluded, per_file_ignored
 from cio_lint.finding import Finding, ProjectFinding, ProjectRun
 from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_atomically, write_fixed
@@ -343,21 +343,30 @@ def sdk_version_warnings(results: List[Checked], source: SettingsSource) -> List
 
 def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[Checked]:
     """Check `files` in order. This process reads every file and applies the byte prefilter
-    (most files stop there); the files that may use the SDK are checked here, or shared among
-    worker processes when `jobs` allows and there are enough of them to pay for it."""
+    (most files stop there) and answers what it can from the on-disk cache; the rest are
+    checked here, or shared among worker processes when `jobs` allows and there are enough
+    of them to pay for it."""
     results: List[Checked] = []
     pending: List[int] = []  # indexes of the files that pass the prefilter
+    context = _DirectoryContext(source)
     for path in files:
-        shown = display(path)
+        shown = context.display(path)
         data, unreadable = _read(path, shown)
         if unreadable is not None:
             results.append(unreadable)
             continue
-        project = project_for(path, source.for_path(path), use_cache=True)
-        if not might_use_sdk(data, project, project.module_name(path)):
+        settings, project, module_name = context.of(path)
+        if not might_use_sdk(data, project, module_name):
             data = b""  # only files with findings need their bytes (fixes, --show-source)
         else:
-            pending.append(len(results))
+            cached = cached_result(data, shown, settings, project, module_name, wants_inventory(settings))
+            if cached is None:
+                pending.append(len(results))
+            else:  # answered from the cache: no worker, no LibCST for it
+                findings = filtered(cached[0], shown, settings, path, data)
+                results.append(Checked(path, shown, data if findings else b"", findings, path, sdk=True,
+                                       inventory=cached[1]))  # fmt: skip
+                continue
         results.append(Checked(path, shown, data, [], path, sdk=bool(data)))
     if jobs == JOBS_AUTO:
         workers = min(_cpu_count(), len(pending) // FILES_PER_AUTO_JOB)
@@ -385,6 +394,36 @@ def _check_files(files: List[Path], source: SettingsSource, jobs: int) -> List[C
                 if not found:
                     results[i].data = b""
     return results
+
+
+class _DirectoryContext:
+    """What is the same for every file of a directory, looked up once per directory: its
+    settings, its project, and the string forms of paths (pathlib's absolute() and cwd()
+    per file cost ~0.1 s on an 800-file tree)."""
+
+    def __init__(self, source: SettingsSource) -> None:
+        self.source = source
+        self.cwd = os.getcwd()
+        self._prefix = os.path.join(self.cwd, "")
+        self._dirs: Dict[str, tuple] = {}
+
+    def display(self, path: Path) -> str:
+        """As `display`: relative to the working directory when it is below it."""
+        text = os.fspath(path)
+        if os.path.isabs(text) and text.startswith(self._prefix):
+            return text[len(self._prefix):]
+        return text if not os.path.isabs(text) else display(path)
+
+    def of(self, path: Path) -> Tuple[Settings, Project, str]:
+        """(settings, project, module name) of the file at `path`."""
+        directory, name = os.path.split(os.fspath(path))
+        found = self._dirs.get(directory)
+        if found is None:
+            settings = self.source.for_path(path)
+            project = project_for(path, settings, use_cache=True)
+            found = self._dirs[directory] = (settings, project, os.path.join(self.cwd, directory))
+        settings, project, absolute = found
+        return settings, project, project.module_name_at(os.path.join(absolute, name))
 
 
 def _cpu_count() -> int:
@@ -476,22 +515,36 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
     read and inventoried here, so project-level rules judge the whole project in both
     front-ends. A directory without a project marker is only what the run checked."""
     inventories: Dict[Path, dict] = {}
+    done = set()  # files this run checked: what they send is known already (or nothing)
     for r in members:
         where = r.config_path or r.path
-        if where is not None and r.inventory is not None:
-            inventories[where.absolute()] = r.inventory
+        if where is None:
+            continue
+        absolute = where.absolute()
+        if r.inventory is not None:
+            inventories[absolute] = r.inventory
+            done.add(os.fspath(absolute))
+        elif not r.sdk:  # the prefilter rejected it (or it could not be read): it sends nothing
+            done.add(os.fspath(absolute))
     root = project.root
     if root is None or not has_marker(root):
         return inventories
+    roots: Dict[str, Optional[Path]] = {}  # directory -> its project's root (nested projects)
     for path in _walk(root, lambda where: settings, []):  # an unreadable directory: not judged
-        absolute = path.absolute()
-        if absolute in inventories or project_for(absolute, settings).root != root:
-            continue  # checked in this run, or a nested project's own
-        data, problem = read_source(absolute)  # the size cap, never a FIFO
+        text = os.path.abspath(path)
+        if text in done:
+            continue
+        directory = os.path.dirname(text)
+        if directory not in roots:
+            roots[directory] = project_for(Path(text), settings).root
+        if roots[directory] != root:
+            continue  # a nested project's own
+        data, problem = read_source(Path(text))  # the size cap, never a FIFO
         if problem is not None:
             continue
-        module_name = project.module_name(absolute)
+        module_name = project.module_name_at(text)
         if might_use_sdk(data, project, module_name):
+            absolute = Path(text)
             inventories[absolute] = file_inventory(data, settings, project, module_name, display(absolute))
     return inventories
 

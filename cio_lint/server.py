@@ -149,14 +149,11 @@ class CioLintServer(LanguageServer):
 
 
 def _forget_projects() -> None:
-    """Drop every cached Project (module index, detected SDK version): a dependency file or a
-    project module changed on disk."""
+    """Drop every cached Project (module index, detected SDK version) and root: a dependency
+    file or a project module changed on disk."""
     from cio_lint import project as project_module
 
-    for name in ("_cache", "_marked"):
-        cache = getattr(project_module, name, None)
-        if isinstance(cache, dict):
-            cache.clear()
+    project_module.forget()
 
 
 def _path_of(uri: str) -> Optional[Path]:

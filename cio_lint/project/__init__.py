@@ -24,7 +24,7 @@ from cio_lint.project.cache import DEFAULT_DIR, Cache
 from cio_lint.project.index import ModuleIndex, _module_name
 from cio_lint.project.root import find_root
 
-__all__ = ["ModuleIndex", "Project", "project_for"]
+__all__ = ["ModuleIndex", "Project", "forget", "project_for"]
 
 
 @dataclass
@@ -55,6 +55,10 @@ class Project:
         if self.root is None or path is None:
             return ""
         return _module_name(self.root, path.absolute())[0]
+
+    def module_name_at(self, absolute: str) -> str:
+        """`module_name` of an absolute path given as a string (no pathlib per file)."""
+        return _module_name(self.root, absolute)[0] if self.root is not None else ""
 
 
 def _shadows_sdk(root: Path) -> bool:
@@ -91,6 +95,17 @@ def project_for(path: Optional[Path], settings: Settings, checked: Optional[Path
             cache = Cache(cache_dir) if cache_dir is not None else None
             project = _cache[key] = Project(root, version, index, cache=cache)
     return project
+
+
+def forget() -> None:
+    """Drop every Project (module index, summaries, detected SDK version) and every root
+    found: the next file starts from what is on disk (the language server, after a file or
+    a dependency file changed; tests, to start a new run in the same process)."""
+    from cio_lint.project import root
+
+    with _lock:
+        _cache.clear()
+    root.forget()
 
 
 #: set (to anything but empty) in the environment: no on-disk cache, whatever the settings say

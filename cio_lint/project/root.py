@@ -129,3 +129,11 @@ def _package_top(start: str) -> str:
         top = _package_top(parent) if in_package else parent
     _package_tops[start] = top
     return top
+
+
+def forget() -> None:
+    """Forget every root found (directories created or markers added since)."""
+    with _lock:
+        _marked.clear()
+        _package_tops.clear()
+        _roots.clear()

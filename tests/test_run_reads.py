@@ -1,0 +1,79 @@
+"""What a run reads and starts, not how long it takes: each file is read once, and files the
+on-disk cache answers start no worker process (cio_lint/runner.py)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cio_lint.project as project_module
+from cio_lint import cli, runner
+
+SEND = ("from shop.cio import client\n\n\ndef send_{i}(user):\n"
+        "    client.track(user.id, '{name}')\n")  # fmt: skip
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    monkeypatch.delenv("CIO_LINT_NO_CACHE", raising=False)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["customerio==3.2.0"]\n')
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cio.py").write_text("from customerio import CustomerIO\n\nclient = CustomerIO('s', 'k')\n")
+    for i in range(10):  # CIO503: one spelling differs; 10 files that send, 10 that do not
+        name = "signedup" if i == 0 else "signed_up"
+        (package / f"send_{i}.py").write_text(SEND.format(i=i, name=name))
+        (package / f"plain_{i}.py").write_text(f"import os\n\n\ndef plain_{i}():\n    return os.sep\n")
+    return tmp_path
+
+
+def check(root: Path, *args: str) -> list:
+    project_module.forget()  # a new run: nothing in memory
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli.cli, ["check", ".", "--quiet", *args])
+    finally:
+        os.chdir(old)
+    assert result.exit_code in (0, 1), result.output
+    return sorted(line for line in result.output.splitlines() if " CIO" in line)
+
+
+def test_a_run_over_the_whole_project_reads_each_file_once(shop, monkeypatch):
+    reads = Counter()
+    original = runner.read_source
+
+    def counting(path, *args, **kwargs):
+        reads[os.path.abspath(path)] += 1
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "read_source", counting)
+    found = check(shop, "-j1", "--no-cache")
+    assert any("CIO503" in line and "send_0.py" in line for line in found)
+    plain = os.path.abspath(shop / "shop" / "plain_3.py")
+    assert reads[plain] == 1  # the prefilter rejected it: the project-level rules do not read it again
+    # (a file with a project-level finding is read again, for its `# noqa` comments)
+    with_findings = {os.path.abspath(shop / line.split(":")[0]) for line in found}
+    assert all(count == 1 for path, count in reads.items() if path not in with_findings), reads.most_common(3)
+    assert len(reads) == 22
+
+
+def test_files_the_cache_answers_start_no_worker(shop, monkeypatch):
+    cold = check(shop, "-j2")
+    assert cold
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a worker pool was started for files the cache answers")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", NoPool)
+    assert check(shop, "-j2") == cold
+    (shop / "shop" / "send_5.py").write_text(SEND.format(i=5, name="signedup"))
+    # one file changed: it alone is checked (below the size a worker pays for), the rest cached
+    changed = check(shop, "-j2")
+    assert any("send_5.py" in line and "CIO503" in line for line in changed) or changed != cold
