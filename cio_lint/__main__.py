@@ -14,7 +14,7 @@ def _drop_working_directory() -> None:
 
 _drop_working_directory()
 
-from cio_lint.cli import main  # noqa: E402  (after the path is cleaned)
+from cio_lint.entry import main  # noqa: E402  (after the path is cleaned)
 
 if __name__ == "__main__":
     main()

@@ -3,29 +3,24 @@ and renders what comes back with cio_lint/report.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 
-from cio_lint import __version__, codes, report, sdk
+from cio_lint import __version__, codes, command, replay, report, sdk
 from cio_lint import rules as rule_registry
-from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource, missing_plan_allowed
+from cio_lint.command import EXIT_ERROR
+from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource
 from cio_lint.plan import summary as plan_summary
 from cio_lint.project import project_for
 from cio_lint.runner import JOBS_AUTO, CheckOptions, UsageError
-from cio_lint import runner
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: Ctrl-C: 128 + SIGINT, what a shell reports for a process SIGINT stopped
 EXIT_INTERRUPTED = 130
-#: ruff's words when a run finds no file to check (it exits 0 too)
-NOTHING_TO_CHECK = "No Python files found under the given path(s)"
 
 
 class JobsParam(click.ParamType):
@@ -101,8 +96,12 @@ def check(**flags) -> None:
     Exit status: 0 no findings, 1 findings (or changes with --diff), 2 usage or
     configuration error.
     """
+    options = CheckOptions(**flags)
     try:
-        code = _check(CheckOptions(**flags))
+        printed = command.check(options)
+        perform(printed, options.output_file)
+        replay.keep(options, printed)
+        code = printed.exit_code
     except (ConfigError, UsageError, report.OutputError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         code = EXIT_ERROR
@@ -118,119 +117,16 @@ def check(**flags) -> None:
     sys.exit(code)
 
 
-def _warn(options: CheckOptions, message: str) -> None:
-    if not options.quiet:
-        click.echo(f"cio-lint: warning: {message}", err=True)
-
-
-def _check(options: CheckOptions) -> int:
-    _refuse_output_over_an_input(options)
-    source = options.settings_source()
-    if "" in options.paths:  # Path("") would be "." and check the whole working directory
-        _warn(options, "an empty path names no file; skipped")
-        options = dataclasses.replace(options, paths=tuple(p for p in options.paths if p))
-        if not options.paths and not options.stdin_filename:
-            _warn(options, NOTHING_TO_CHECK)
-            return EXIT_CLEAN
-    if options.unsafe_fixes and not (options.fix or options.diff):
-        _warn(options, "--unsafe-fixes applies nothing without --fix or --diff "
-                       "(alone it only counts unsafe fixes as fixable)")  # fmt: skip
-    if options.add_noqa and (options.fix or options.diff):
-        raise UsageError("--add-noqa cannot be combined with --fix or --diff")
-    fmt = options.configured_format(source)
-    outcome = runner.run(options, source)
-    for warning in outcome.warnings:
-        _warn(options, warning)
-    if outcome.files_checked == 0:
-        _warn(options, NOTHING_TO_CHECK)
-    if options.add_noqa:
-        added = runner.add_noqa(outcome.results, outcome.errors)
-        click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.", err=True)
-        return EXIT_ERROR if _print_errors(outcome.errors) else EXIT_CLEAN
-    if options.show_fixes:
-        _show_fixes(outcome, options)
-    if options.diff:
-        report.emit("".join(outcome.diffs), options.output_file)
-        if not options.quiet:
-            click.echo(report.would_fix(outcome.fixed, len(outcome.diffs)), err=True)
-        if _print_errors(outcome.errors):
-            return EXIT_ERROR
-        return EXIT_FINDINGS if outcome.diffs and not options.exit_zero else EXIT_CLEAN
-
-    findings, results = outcome.findings, outcome.results
-    stdin_fixed = options.fix and any(r.path is None for r in results)
-    if stdin_fixed:
-        # Like ruff: the (fixed) source goes to stdout, so the report goes to stderr.
-        sys.stdout.buffer.write(next(r.data for r in results if r.path is None))
-        sys.stdout.flush()
-    use_color = report.use_color(options.color, options.output_file, sys.stderr if stdin_fixed else sys.stdout)
-    table = ""  # --statistics beside a report a machine reads: the table goes to stderr
-    if options.statistics and fmt == "json":  # one JSON document: the counts replace the findings
-        out = report.statistics(findings, options.unsafe_fixes, as_json=True)
-    else:
-        out = report.render(findings, results, fmt, use_color, options.show_source, options.unsafe_fixes)
-        if options.statistics and fmt == "text":
-            out += report.statistics(findings, options.unsafe_fixes)
-        elif options.statistics:
-            table = report.statistics(findings, options.unsafe_fixes)
-    if stdin_fixed and not options.output_file:
-        click.echo(out, err=True, nl=False)
-    else:
-        report.emit(out, options.output_file)
-    if table:
-        click.echo(table, err=True, nl=False)
-    if not options.quiet:
-        if outcome.fixed:
-            click.echo(report.fixed(outcome.fixed), err=True)
-        click.echo(report.summary(findings, outcome.files_checked, options.unsafe_fixes), err=True)
-    if _print_errors(outcome.errors):
-        return EXIT_ERROR
-    return EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN
-
-
-def _print_errors(errors) -> bool:
-    """What made the run incomplete, after the report, one line each (the run exits 2)."""
-    for error in errors:
-        click.echo(f"cio-lint: error: {error}", err=True)
-    return bool(errors)
-
-
-def _refuse_output_over_an_input(options: CheckOptions) -> None:
-    """`-o` naming a file that is being checked would overwrite the user's code with the report."""
-    if not options.output_file or not os.path.exists(options.output_file):
-        return
-    output = os.path.realpath(options.output_file)
-    for raw in options.targets():
-        if raw == "-" or not os.path.exists(raw):
-            continue
-        target = os.path.realpath(raw)
-        inside = os.path.isdir(target) and output.startswith(os.path.join(target, "")) and \
-            output.endswith((".py", ".pyi"))  # fmt: skip
-        if output == target or inside:
-            raise UsageError(f"-o {options.output_file}: is one of the files being checked; "
-                             "write the report somewhere else")  # fmt: skip
-
-
-def _show_fixes(outcome, options: CheckOptions) -> None:
-    """--show-fixes: per file, the fixes applied (--fix), shown (--diff) or available, on stderr."""
-    if options.fix or options.diff:
-        rows = outcome.applied
-        verb = "Fixed" if options.fix else "Would fix"
-    else:
-        rows = [(f.path, f.code, f.name) for f in outcome.findings
-                if f.fix is not None and (options.unsafe_fixes or f.fix.applicability == "safe")]  # fmt: skip
-        verb = "Fixable"
-    if not rows:
-        click.echo(f"{verb}: none.", err=True)
-        return
-    counts: dict = {}
-    for path, code, name in rows:
-        counts.setdefault(path, Counter())[(code, name)] += 1
-    lines = [f"{verb} {len(rows)} {'finding' if len(rows) == 1 else 'findings'}:"]
-    for path in sorted(counts):
-        lines.append(f"- {path}:")
-        lines += [f"    {n} × {code} ({name})" for (code, name), n in sorted(counts[path].items())]
-    click.echo("\n".join(lines), err=True)
+def perform(printed: command.Printed, output_file) -> None:
+    """Make a command's writes, in order: stderr and stdout through click, the report to -o."""
+    for where, text in printed.writes:
+        if where == command.REPORT:
+            report.emit(text, output_file)
+        elif where == command.OUT_BYTES:
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+        else:
+            click.echo(text, err=where == command.ERR, nl=False)
 
 
 @cli.command()
@@ -312,40 +208,19 @@ def config(path, config_file, isolated) -> None:
 def inventory(paths, output_format, output_file, write_plan, print_schema, config_file, isolated) -> None:
     """List every event, property, person attribute and transactional message the code in
     PATHS (default: the current directory) sends, with its types and locations."""
-    from cio_lint import inventory as inventory_module
-    from cio_lint import plan
-
     if print_schema:
+        from cio_lint import plan
+
         click.echo(plan.SCHEMA_PATH.read_text(encoding="utf-8"), nl=False)
         return
+    printed = command.inventory(paths, output_format, output_file, write_plan, config_file, isolated)
     try:
-        with missing_plan_allowed():  # --write-plan may be about to write the configured plan
-            source = SettingsSource(Path(config_file) if config_file else None, isolated)
-            found, errors = runner.inventory(tuple(paths), source)
-        if write_plan:
-            target = Path(write_plan)
-            existing = target.read_text(encoding="utf-8") if target.exists() else None
-            with missing_plan_allowed():
-                pattern = source.for_path(Path(paths[0]) if paths else Path.cwd()).event_name_pattern
-            text, added = plan.updated_plan_text(existing, found, str(target), pattern)
-    except (ConfigError, UsageError, plan.PlanError) as exc:
+        perform(printed, output_file)
+    except report.OutputError as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    except OSError as exc:
-        click.echo(f"cio-lint: error: {write_plan}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    for error in errors:
-        click.echo(f"cio-lint: warning: {error}", err=True)
-    if not write_plan:
-        report.emit(inventory_module.render(found, output_format), output_file)
-        return
-    if text is None:
-        click.echo(f"{write_plan} already lists everything the code sends.", err=True)
-        return
-    runner.write_plan_file(target, text, existing is None)
-    verb = "wrote" if existing is None else "added to"
-    click.echo(f"{verb} {write_plan}: " + ("; ".join(added) if added else "an empty plan (the code sends nothing)"),
-               err=True)  # fmt: skip
+    if printed.exit_code:
+        sys.exit(printed.exit_code)
 
 
 @cli.command()

@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import difflib
 import functools
+import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -451,6 +452,18 @@ class SettingsSource:
             base = load_settings(pyproject).with_overrides(**self._overrides)
             self._cache[pyproject] = base.with_origins(self._origins.items())
         return self._cache[pyproject]
+
+    def files_read(self) -> List[str]:
+        """The configuration files (and tracking plans) read for the paths asked so far: inputs
+        of a run besides its Python files (cio_lint/replay.py fingerprints them)."""
+        out = [str(self.config_file.absolute())] if self.config_file is not None else []
+        for pyproject, settings in self._cache.items():
+            if pyproject is not None:
+                out.append(str(pyproject))
+            plan = settings.tracking_plan
+            if plan is not None and os.path.isfile(plan.source):
+                out.append(os.path.abspath(plan.source))
+        return out
 
 
 def parse_list_option(value: Optional[str]) -> Tuple[str, ...]:

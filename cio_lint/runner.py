@@ -12,9 +12,10 @@ import difflib
 import importlib
 import os
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values
@@ -152,6 +153,10 @@ class Outcome:
     errors: List[str] = field(default_factory=list)
     #: (shown path, code, name) of each fix applied (--fix) or shown as a diff (--diff)
     applied: List[Tuple[str, str, str]] = field(default_factory=list)
+    #: the directories the walk entered, and when the run began (time.time_ns()): what
+    #: cio_lint/replay.py needs to fingerprint what the run read
+    walked: Set[str] = field(default_factory=set)
+    started_ns: int = 0
 
     @property
     def findings(self) -> List[Finding]:
@@ -174,10 +179,11 @@ def run(options: CheckOptions, source: SettingsSource) -> Outcome:
 # Files
 
 
-def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
-               errors: Optional[List[str]] = None, respect_gitignore: bool = True) -> Iterator[Path]:  # fmt: skip
+def iter_files(paths: Sequence[str], settings_for, force_exclude: bool, errors: Optional[List[str]] = None,
+               respect_gitignore: bool = True, entered: Optional[Set[str]] = None) -> Iterator[Path]:  # fmt: skip
     """The files to check under `paths`. A directory that cannot be listed is never skipped
-    silently: it goes to `errors` (the run then exits 2), and the walk goes on."""
+    silently: it goes to `errors` (the run then exits 2), and the walk goes on. `entered`
+    collects the directories walked."""
     errors = errors if errors is not None else []
     seen = set()
     for raw in paths:
@@ -187,7 +193,7 @@ def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
         if force_exclude and is_excluded(path, settings_for(path)):
             continue
         # named files: any suffix, even when git ignores them (as ruff checks them)
-        found = _walk(path, settings_for, errors, respect_gitignore) if path.is_dir() else [path]
+        found = _walk(path, settings_for, errors, respect_gitignore, entered) if path.is_dir() else [path]
         for candidate in found:
             key = os.path.abspath(candidate)
             if key not in seen:
@@ -195,7 +201,8 @@ def iter_files(paths: Sequence[str], settings_for, force_exclude: bool,
                 yield candidate
 
 
-def _walk(root: Path, settings_for, errors: List[str], respect_gitignore: bool = True) -> Iterator[Path]:
+def _walk(root: Path, settings_for, errors: List[str], respect_gitignore: bool = True,
+          entered: Optional[Set[str]] = None) -> Iterator[Path]:  # fmt: skip
     def unreadable(exc: OSError) -> None:
         errors.append(f"{display(Path(exc.filename or root))}: cannot read this directory: "
                       f"{exc.strerror or exc}; nothing below it was checked")  # fmt: skip
@@ -208,6 +215,8 @@ def _walk(root: Path, settings_for, errors: List[str], respect_gitignore: bool =
         if start is not None:
             ignores[os.fspath(root)] = start
     for directory, dirnames, filenames in os.walk(root, onerror=unreadable):
+        if entered is not None:
+            entered.add(os.path.abspath(directory))
         base = Path(directory)
         settings = settings_for(base)
         git = ignores.pop(directory, None)
@@ -301,6 +310,7 @@ def _unreadable(shown: str, reason: str) -> Finding:
 
 def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, jobs,
                respect_gitignore: bool = True) -> Outcome:  # fmt: skip
+    started_ns = time.time_ns()
     results: List[Checked] = []
     if "-" in paths:
         shown = stdin_filename or "-"
@@ -317,12 +327,13 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
         results.append(Checked(None, shown, data, findings, where, sdk=might_use_sdk(data), inventory=inventory))
         paths = [p for p in paths if p != "-"]
     errors: List[str] = []
-    files = list(iter_files(paths, source.for_path, force_exclude, errors, respect_gitignore))
+    walked: Set[str] = set()
+    files = list(iter_files(paths, source.for_path, force_exclude, errors, respect_gitignore, walked))
     results.extend(_check_files(files, source, jobs))
     checked = len(results)
     warnings = sdk_version_warnings(results, source)
     results.extend(project_findings(results, source))
-    return Outcome(results, checked, warnings=warnings, errors=errors)
+    return Outcome(results, checked, warnings=warnings, errors=errors, walked=walked, started_ns=started_ns)
 
 
 def sdk_version_warnings(results: List[Checked], source: SettingsSource) -> List[str]:

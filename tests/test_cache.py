@@ -154,7 +154,8 @@ def test_no_cache_writes_nothing_and_cache_dir_moves_it(shop, tmp_path_factory):
 
 
 def _run(root: Path, *args: str) -> list:
-    env = {k: v for k, v in os.environ.items() if k != "CIO_LINT_NO_CACHE"}
+    # the per-file cache is what is compared here: a replayed run (cio_lint/replay.py) would not use it
+    env = {**{k: v for k, v in os.environ.items() if k != "CIO_LINT_NO_CACHE"}, "CIO_LINT_NO_REPLAY": "1"}
     result = subprocess.run([sys.executable, "-m", "cio_lint", "check", "--quiet", *args], cwd=root, env=env,
                             capture_output=True, text=True, timeout=300)  # fmt: skip
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr

@@ -1,0 +1,355 @@
+"""Replay a `cio-lint check` whose inputs have not changed, before importing the linter.
+
+The per-file cache (cio_lint/project/cache.py) spares LibCST on a warm run, but the run still
+imports the linter (~0.1 s), walks the tree, reads every file and settles every file's
+settings and project: 0.4 s on bench/realistic.py's 800 modules, where ruff takes 0.02 s.
+Most repeated runs change nothing (pre-commit on an unchanged tree, a second `cio-lint check .`
+after reading the first). So a run that can be replayed keeps a *record*: what it wrote
+(cio_lint/command.py's writes, its exit status) and a fingerprint of everything it read. The
+same command again (the same arguments, working directory, interpreter, relevant environment
+variables and terminal) compares the fingerprint with `os.stat` alone and, when nothing
+changed, writes the same text and exits with the same status. This module's fast path imports
+only the standard library, so the replay costs Python's start-up and one stat per file.
+
+The fingerprint (`take`) covers:
+- every directory below each project root of the run (and below each directory the run's own
+  walk entered): its mtime, which changes when an entry is added, removed or renamed; and every
+  file in them: mtime, size and inode (an editor that saves by rename changes the inode). Left
+  out: `__pycache__`, cio-lint's cache, `.git`'s insides (but `.git/info/exclude`), and hidden
+  directories, virtualenvs (`pyvenv.cfg`) and `node_modules` that the run's walk did not enter:
+  the run reads nothing there (module names cannot start with a dot; a virtualenv holds no
+  project module);
+- every directory above each root, and the files there that decide roots, configuration and
+  ignores (pyproject.toml, setup.cfg, setup.py, requirements*.txt, .gitignore, .git);
+- the directories of `sys.path` (the installed SDK's version is an input when the project
+  declares none) and cio-lint's own source files (an editable install being worked on).
+
+A file modified less than RACY_SECONDS before the run began may change again within the file
+system's timestamp granularity without its mtime moving (git's "racily clean" problem), so
+such a run keeps no record; a directory that recent is fingerprinted by its sorted entry names
+instead. Anything unexpected (a record of another version, a stat that fails, an unreadable
+directory) means no replay: the run happens as usual.
+
+Runs that write files or read stdin are never replayed: --fix, --diff, --add-noqa, -o, '-'
+and --stdin-filename; nor are --no-cache runs, CIO_LINT_NO_CACHE (the test suite sets it) or
+CIO_LINT_NO_REPLAY (the per-file cache without the replay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from cio_lint import __version__
+
+#: where a project's cache lives by default (cio_lint/project/cache.py's DEFAULT_DIR, kept
+#: equal by tests/test_replay.py: importing that package here would cost the fast path)
+DEFAULT_CACHE_DIR = ".cio_lint_cache"
+NO_CACHE_VARIABLE = "CIO_LINT_NO_CACHE"
+#: set (to anything but empty): neither replay nor record, but keep the per-file cache (its tests)
+NO_REPLAY_VARIABLE = "CIO_LINT_NO_REPLAY"
+#: see the module docstring: files younger than this when the run began keep it unrecorded
+RACY_SECONDS = 2.0
+#: flags whose runs write files or read stdin (the slow path never records them either)
+NOT_REPLAYED = ("--fix", "--diff", "--add-noqa", "-o", "--output-file", "--stdin-filename", "--no-cache", "-",
+                "-h", "--help", "--version")  # fmt: skip
+#: environment variables that change what a run prints (colour, encoding) or whether it caches
+ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "TERM", "PYTHONIOENCODING", "PYTHONUTF8", "LANG", "LC_ALL", "LC_CTYPE")
+#: above a root: the files that decide roots (project/root.py), settings (config.py's walk up
+#: for pyproject.toml) and what git ignores (gitignore.py); a `.git` appearing or going is in
+#: its directory's mtime (its own mtime moves with every `git add`, so it is not kept)
+ANCESTOR_FILES = ("pyproject.toml", "setup.cfg", "setup.py", ".gitignore")
+#: directories below a root the run never reads unless its walk entered them
+NEVER_READ = ("node_modules",)
+
+_argv: Optional[List[str]] = None
+
+
+def remember_argv(argv: Sequence[str]) -> None:
+    """The entry point's arguments: only a run started by `cio-lint` (not a test's CliRunner,
+    whose sys.argv is pytest's) can be keyed by what was typed."""
+    global _argv
+    _argv = list(argv)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path (standard library only)
+
+
+def replay(argv: Sequence[str]) -> Optional[int]:
+    """Write what the recorded run of `argv` wrote and return its exit status; None when there
+    is no record or anything it read has changed (then the run happens as usual)."""
+    try:
+        return _replay(list(argv))
+    except Exception:  # a replay is an optimisation: never the reason a run fails
+        return None
+
+
+def _replay(argv: List[str]) -> Optional[int]:
+    if not argv or argv[0] != "check" or os.environ.get(NO_CACHE_VARIABLE) or os.environ.get(NO_REPLAY_VARIABLE):
+        return None
+    if any(arg in NOT_REPLAYED or arg.startswith(("--output-file=", "--stdin-filename=")) for arg in argv[1:]):
+        return None
+    cwd = os.getcwd()
+    store = find_store(argv, cwd)
+    if store is None:
+        return None
+    key = run_key(argv, cwd)
+    try:
+        with open(record_path(store, key), "rb") as handle:
+            record = json.loads(handle.read())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("version") != __version__ or record.get("key") != key:
+        return None
+    if not unchanged(record["fingerprint"]):
+        return None
+    writes = [(where, text) for where, text in record["writes"]]
+    streams = {"err": sys.stderr, "out": sys.stdout, "report": sys.stdout}
+    for where, text in writes:  # all or nothing: a text the stream cannot encode -> the usual run
+        stream = streams[where]
+        text.encode(stream.encoding or "utf-8", stream.errors or "strict")
+    try:
+        for where, text in writes:
+            streams[where].write(text)
+            streams[where].flush()
+    except BrokenPipeError:  # `cio-lint check | head`, as the usual run answers it
+        _quiet_stdout()
+        return 2
+    return int(record["exit_code"])
+
+
+def run_key(argv: Sequence[str], cwd: str) -> str:
+    """What must be equal for two runs to print the same, besides the files they read."""
+    def tty(stream) -> bool:
+        try:
+            return bool(stream.isatty())
+        except (AttributeError, ValueError):
+            return False
+
+    environment = {name: value for name, value in os.environ.items()
+                   if name in ENVIRONMENT or name.startswith("CIO_LINT")}  # fmt: skip
+    parts = [__version__, list(argv), cwd, sorted(environment.items()), tty(sys.stdout), tty(sys.stderr),
+             sys.executable, list(sys.path), getattr(sys.stdout, "encoding", None)]  # fmt: skip
+    return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def find_store(argv: Sequence[str], cwd: str) -> Optional[str]:
+    """Where records live: --cache-dir when given, else the nearest .cio_lint_cache at or above
+    the working directory that cio-lint made (its CACHEDIR.TAG)."""
+    for i, arg in enumerate(argv):
+        if arg == "--cache-dir" and i + 1 < len(argv):
+            return os.path.abspath(argv[i + 1])
+        if arg.startswith("--cache-dir="):
+            return os.path.abspath(arg.partition("=")[2])
+    directory = cwd
+    while True:
+        candidate = os.path.join(directory, DEFAULT_CACHE_DIR)
+        if os.path.isfile(os.path.join(candidate, "CACHEDIR.TAG")):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def record_path(store: str, key: str) -> str:
+    version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in __version__)
+    return os.path.join(store, version, "runs", f"{key}.json")
+
+
+def unchanged(fingerprint: Dict[str, list]) -> bool:
+    """Does every path still stat as the fingerprint says?"""
+    for path, expected in fingerprint.items():
+        if _state(path, expected[0]) != expected:
+            return False
+    return True
+
+
+def _state(path: str, kind: str) -> Optional[list]:
+    """A path's state as the fingerprint keeps it: "f" a file (mtime, size, inode), "d" a
+    directory (mtime), "n" a directory (its sorted names), "r" the requirements*.txt names in
+    a directory, "e" whether it exists, "-" absent; None: cannot tell."""
+    try:
+        if kind == "n":
+            return ["n", _names_digest(path)]
+        if kind == "r":
+            path = path[:-2] if path.endswith(os.sep + ".") else path  # "<dir>/." names the dir's entry
+            return ["r", _names_digest(path, requirements_only=True)]
+        if kind == "e":
+            return ["e", os.path.lexists(path)]
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):  # (x/.git/info/exclude when .git is a file)
+        return ["-"]
+    except OSError:
+        return None
+    if kind == "d":
+        return ["d", st.st_mtime_ns]
+    return ["f", st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _names_digest(directory: str, requirements_only: bool = False) -> str:
+    names = sorted(os.listdir(directory))
+    if requirements_only:  # project/root.py's marker: requirements*.txt
+        names = [n for n in names if n.startswith("requirements") and n.endswith(".txt")]
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording (after a usual run; may import the rest of cio-lint)
+
+
+def take(roots: Iterable[str], entered: Iterable[str], skip: Iterable[str], started_ns: int,
+         files: Iterable[str] = ()) -> Optional[Dict[str, list]]:  # fmt: skip
+    """The fingerprint of a run over `roots` whose walk `entered` these directories, leaving
+    out `skip` (cache directories), with `files` read from elsewhere (a tracking plan outside
+    the project); None when a file is too recent to trust its mtime."""
+    racy_after = started_ns - int(RACY_SECONDS * 1e9)
+    entered = {os.path.abspath(d) for d in entered}
+    skip = {os.path.abspath(d) for d in skip}
+    fingerprint: Dict[str, list] = {}
+    ok = True
+
+    def directory(path: str, mtime_ns: int) -> None:
+        fingerprint[path] = ["n", _names_digest(path)] if mtime_ns >= racy_after else ["d", mtime_ns]
+
+    def keep(path: str, kind: str) -> None:
+        nonlocal ok
+        state = fingerprint[path] = _state(path, kind)
+        ok = ok and state is not None
+
+    def file(path: str) -> None:
+        nonlocal ok
+        state = _state(path, "f")
+        if state is None or (state[0] == "f" and state[1] >= racy_after):
+            ok = False  # unreadable, or too recent to trust its mtime
+        else:
+            fingerprint[path] = state
+
+    tops = sorted({os.path.abspath(r) for r in roots} | entered)
+    for top in tops:
+        if top in fingerprint:
+            continue
+        stack = [top]
+        while stack and ok:
+            here = stack.pop()
+            try:
+                mtime = os.stat(here).st_mtime_ns
+                entries = list(os.scandir(here))
+            except OSError:
+                return None
+            directory(here, mtime)
+            for entry in entries:
+                path = entry.path
+                if path in skip or entry.name == "__pycache__":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name == ".git":
+                        file(os.path.join(path, "info", "exclude"))
+                    elif path in entered or not _never_read(entry):
+                        stack.append(path)
+                else:
+                    file(path)
+    for top in tops:  # above each root: what decides roots, settings and ignores (not the
+        # directories' mtimes: /tmp or a home directory changes all the time for other reasons)
+        parent = os.path.dirname(top)
+        while ok and parent + os.sep + "." not in fingerprint:
+            keep(parent + os.sep + ".", "r")
+            for name in ANCESTOR_FILES:
+                file(os.path.join(parent, name))
+            keep(os.path.join(parent, ".git"), "e")
+            file(os.path.join(parent, ".git", "info", "exclude"))
+            if os.path.dirname(parent) == parent:
+                break
+            parent = os.path.dirname(parent)
+    for path in files:
+        file(os.path.abspath(path))
+    for entry in sys.path:  # an installed SDK's version (pip install changes the directory)
+        state = _state(entry, "d") if entry and entry not in fingerprint else None
+        if state is not None and state[0] == "d":
+            directory(entry, state[1])
+    return fingerprint if ok else None
+
+
+def _never_read(entry: os.DirEntry) -> bool:
+    return entry.name.startswith(".") or entry.name in NEVER_READ or \
+        os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))  # fmt: skip
+
+
+def keep(options, printed) -> None:
+    """After a usual `cio-lint check`: keep its record, when it can be replayed."""
+    try:
+        _keep(options, printed)
+    except Exception:  # a record is an optimisation: never the reason a run fails
+        pass
+
+
+def _keep(options, printed) -> None:
+    from cio_lint import command
+
+    outcome = printed.outcome
+    if _argv is None or outcome is None or outcome.errors or printed.exit_code == command.EXIT_ERROR:
+        return
+    if os.environ.get(NO_CACHE_VARIABLE) or os.environ.get(NO_REPLAY_VARIABLE):
+        return
+    if options.no_cache or options.fix or options.diff or options.add_noqa or options.output_file \
+            or options.stdin_filename or "-" in options.targets():  # fmt: skip
+        return
+    if any(where not in ("err", "out", "report") or "\x1b" in text and where != "report"
+           for where, text in printed.writes):  # fmt: skip
+        return  # raw bytes, or colour that click.echo may strip: replayed differently
+    cwd = os.getcwd()
+    store = find_store(_argv, cwd)
+    if store is None or not _caches_here(options, store, cwd):
+        return
+    from cio_lint.project.cache import _write_atomic
+    from cio_lint.project.root import find_root
+
+    roots = {os.fspath(find_root(os.path.abspath(t)).path) for t in options.targets()}
+    fingerprint = take(roots, outcome.walked, {store}, outcome.started_ns, printed.files_read)
+    if fingerprint is None:
+        return
+    package = os.path.dirname(os.path.abspath(__file__))  # cio-lint's own code (editable installs)
+    own = take([package], [], [], outcome.started_ns)
+    if own is None:
+        return
+    fingerprint.update(own)
+    key = run_key(_argv, cwd)
+    record = {"version": __version__, "key": key, "argv": _argv, "writes": printed.writes,
+              "exit_code": printed.exit_code, "fingerprint": fingerprint}  # fmt: skip
+    path = record_path(store, key)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    _write_atomic(_as_path(path), json.dumps(record, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
+def _caches_here(options, store: str, cwd: str) -> bool:
+    """Is `store` the cache this run used (so `cio-lint clean` removes the record with it)?"""
+    if options.cache_dir:
+        return True
+    from pathlib import Path
+
+    from cio_lint.project import cache_dir_for
+    from cio_lint.project.root import find_root
+
+    settings = options.settings_source().for_path(Path(cwd))
+    if not settings.cache:
+        return False
+    used = cache_dir_for(find_root(Path(cwd)).path, settings)
+    return used is not None and os.path.abspath(used) == store
+
+
+def _as_path(path: str):
+    from pathlib import Path
+
+    return Path(path)

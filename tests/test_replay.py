@@ -1,0 +1,184 @@
+"""cio_lint/replay.py: an unchanged `cio-lint check` is replayed from its record, and any change
+to what the run read makes it run again. Through the real entry point (`python -m cio_lint`,
+which is what the `cio-lint` script calls), in real processes; no timing is asserted: a replay is
+proven by tampering with the record and seeing the tampered text printed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cio_lint import replay
+from cio_lint.project import NO_CACHE_VARIABLE
+from cio_lint.project.cache import DEFAULT_DIR
+
+PYPROJECT = """\
+[project]
+name = "shop"
+dependencies = ["customerio>=3.2,<4"]
+
+[tool.cio-lint]
+region = "eu"
+"""
+CRM = """\
+from customerio import CustomerIO
+
+client = CustomerIO("site", "key")
+"""
+VIEWS = """\
+from shop.crm import client
+
+
+def signed_up(user):
+    client.track(customer_id="", name="signed_up")
+"""
+QUIET = "def nothing():\n    return 1\n"
+
+
+def _age(root: Path, seconds: float = 60.0) -> None:
+    """Make every file and directory older than replay's racy window, as a tree that was not
+    just written (a record is only kept for files older than RACY_SECONDS)."""
+    past = time.time() - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (past, past), follow_symlinks=False)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "shop").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "crm.py").write_text(CRM)
+    (root / "shop" / "views.py").write_text(VIEWS)
+    (root / "shop" / "quiet.py").write_text(QUIET)
+    _age(root)
+    return root
+
+
+def cio(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in (NO_CACHE_VARIABLE, replay.NO_REPLAY_VARIABLE)}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "cio_lint", "check", *args], cwd=root, env=environment,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def records(root: Path) -> list:
+    return sorted((root / DEFAULT_DIR).glob("*/runs/*.json"))
+
+
+def tamper(root: Path, marker: str = "REPLAYED") -> None:
+    """Prefix the report of every record: a run that prints the marker was replayed."""
+    for path in records(root):
+        record = json.loads(path.read_text())
+        record["writes"] = [[w, marker + t if w == "report" else t] for w, t in record["writes"]]
+        path.write_text(json.dumps(record))
+
+
+def test_an_unchanged_run_is_replayed_with_the_same_output_and_status(shop):
+    first = cio(shop, ".")
+    assert first.returncode == 1 and "CIO101" in first.stdout
+    assert len(records(shop)) == 1
+    second = cio(shop, ".")
+    assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+    tamper(shop)
+    third = cio(shop, ".")
+    assert third.stdout.startswith("REPLAYED") and third.returncode == 1
+
+
+def test_the_defaults_it_relies_on_are_the_projects(shop):
+    """replay.py repeats two names so that its fast path imports nothing else of cio-lint."""
+    assert replay.DEFAULT_CACHE_DIR == DEFAULT_DIR and replay.NO_CACHE_VARIABLE == NO_CACHE_VARIABLE
+
+
+@pytest.mark.parametrize("change", ["edit the file", "edit an imported module", "add a file", "remove a file",
+                                    "change the config", "saved by rename, same size and mtime"])  # fmt: skip
+def test_any_change_to_what_the_run_read_runs_it_again(shop, change):
+    cio(shop, ".")
+    tamper(shop)
+    assert cio(shop, ".").stdout.startswith("REPLAYED")
+    views = shop / "shop" / "views.py"
+    if change == "edit the file":
+        views.write_text(VIEWS.replace('customer_id=""', 'customer_id=user.id'))
+    elif change == "edit an imported module":  # views.py stops using the SDK: its finding goes
+        local = "class Client:\n    def track(self, **kw):\n        pass\n\n\nclient = Client()\n"
+        (shop / "shop" / "crm.py").write_text(local)
+    elif change == "add a file":
+        (shop / "shop" / "more.py").write_text(VIEWS)
+    elif change == "remove a file":
+        views.unlink()
+    elif change == "change the config":
+        (shop / "pyproject.toml").write_text(PYPROJECT + 'ignore = ["CIO101"]\n')
+    else:  # an editor that saves by writing a new file and renaming it over the old one
+        stat = views.stat()
+        replacement = shop / "shop" / "views.tmp"
+        replacement.write_text(VIEWS.replace('customer_id=""', 'customer_id=id'))  # same size
+        assert replacement.stat().st_size == stat.st_size
+        os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        os.replace(replacement, views)
+    again = cio(shop, ".")
+    assert not again.stdout.startswith("REPLAYED")
+    expected = cio(shop, ".", CIO_LINT_NO_REPLAY="1")
+    assert (again.returncode, again.stdout) == (expected.returncode, expected.stdout)
+    if change == "add a file":
+        assert again.stdout.count("CIO101") == 2
+    else:  # each other change takes views.py's finding away
+        assert "CIO101" not in again.stdout
+
+
+def test_a_file_changed_just_before_the_run_keeps_no_record(shop):
+    (shop / "shop" / "views.py").write_text(VIEWS + "\n")  # now: within the racy window
+    cio(shop, ".")
+    assert records(shop) == []
+
+
+@pytest.mark.parametrize("args", [("--fix", "."), ("--diff", "."), ("--add-noqa", "."), (".", "-o", "report.txt"),
+                                  ("--no-cache", ".")])  # fmt: skip
+def test_runs_that_write_files_or_skip_the_cache_keep_no_record(shop, args):
+    cio(shop, *args)
+    assert records(shop) == []
+
+
+def test_the_key_is_the_whole_command_and_the_environment_that_shapes_its_output(shop):
+    cio(shop, ".")
+    tamper(shop)
+    assert cio(shop, ".").stdout.startswith("REPLAYED")
+    assert not cio(shop, ".", "--select", "CIO1").stdout.startswith("REPLAYED")
+    assert not cio(shop, "shop").stdout.startswith("REPLAYED")
+    assert not cio(shop, ".", NO_COLOR="1").stdout.startswith("REPLAYED")
+    assert not cio(shop / "shop", ".").stdout.startswith("REPLAYED")  # another working directory
+    assert not cio(shop, ".", CIO_LINT_NO_REPLAY="1").stdout.startswith("REPLAYED")
+
+
+def test_a_tracking_plan_outside_the_project_is_an_input(shop, tmp_path):
+    plan = tmp_path / "plans" / "plan.toml"
+    plan.parent.mkdir()
+    plan.write_text('[events.signed_up]\n')
+    (shop / "pyproject.toml").write_text(PYPROJECT + f'tracking-plan = "{plan.as_posix()}"\n')
+    _age(tmp_path)
+    cio(shop, ".")
+    tamper(shop)
+    assert cio(shop, ".").stdout.startswith("REPLAYED")
+    plan.write_text('[events.signed_up]\n[events.ordered]\n')
+    assert not cio(shop, ".").stdout.startswith("REPLAYED")
+
+
+def test_clean_removes_the_records(shop):
+    cio(shop, ".")
+    assert records(shop)
+    subprocess.run([sys.executable, "-m", "cio_lint", "clean"], cwd=shop, check=True, capture_output=True)
+    assert records(shop) == []
+
+
+def test_a_broken_record_is_ignored(shop):
+    first = cio(shop, ".")
+    for path in records(shop):
+        path.write_text("{not json")
+    again = cio(shop, ".")
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
