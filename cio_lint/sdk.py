@@ -139,7 +139,9 @@ def parse_release(text: str) -> Optional[Version]:
 # Signatures
 
 
-#: Records read better with keywords; Python 3.10+ enforces it (3.9 has no kw_only).
+#: SDK facts are records written with keyword fields (`Shape(since="3.0.0", params=...)`), so
+#: a reader can decode each one; Python 3.10+ enforces it (3.9, which cio-lint supports, has
+#: no kw_only: there the keywords are a convention that tests/test_sdk_records.py checks).
 _KEYWORDS_ONLY = {"kw_only": True} if sys.version_info >= (3, 10) else {}
 
 
@@ -159,7 +161,7 @@ class Shape:
     identifiers: Tuple[str, ...] = ()  # parameters that must identify a person or device
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class Method:
     name: str
     shapes: Tuple[Shape, ...]
@@ -182,7 +184,7 @@ class Method:
         return self.shapes[-1].until
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class SdkClass:
     """A class of the SDK that cio-lint follows: a client or a request object."""
 
@@ -228,7 +230,7 @@ _TRACK_INIT_TAIL = ("port", "url_prefix", "json_encoder", "retries", "timeout", 
 
 
 def _m(name: str, *shapes: Shape, event_name: Optional[str] = None, **blank: str) -> Method:
-    return Method(name, shapes, event_name, blank)
+    return Method(name=name, shapes=shapes, event_name=event_name, blank_errors=blank)
 
 
 def _blank(param: str, method: str) -> str:
@@ -308,30 +310,30 @@ _APP_INIT_TAIL = ("retries", "timeout", "backoff_factor")
 
 CLASSES: Tuple[SdkClass, ...] = (
     SdkClass(
-        "CustomerIO",
-        TRACK,
-        ("customerio.CustomerIO", "customerio.track.CustomerIO"),
-        (
+        name="CustomerIO",
+        role=TRACK,
+        qualnames=("customerio.CustomerIO", "customerio.track.CustomerIO"),
+        constructor=(
             Shape(since="0.1.1", params=("site_id", "api_key", "host") + _TRACK_INIT_TAIL, until="1.1"),
             Shape(since="1.1", params=("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL, until="1.6"),
             Shape(since="1.6", params=("site_id", "api_key", "host", "region") + _TRACK_INIT_TAIL
                   + ("use_connection_pooling",)),
         ),
-        _TRACK_METHODS,
+        methods=_TRACK_METHODS,
         credentials=("site_id", "api_key"),
         host_param="host",
     ),
     SdkClass(
-        "APIClient",
-        APP,
-        ("customerio.APIClient", "customerio.api.APIClient"),
-        (
+        name="APIClient",
+        role=APP,
+        qualnames=("customerio.APIClient", "customerio.api.APIClient"),
+        constructor=(
             Shape(since="1.0", params=("key", "url") + _APP_INIT_TAIL, until="1.1"),
             Shape(since="1.1", params=("key", "url", "region") + _APP_INIT_TAIL, until="1.6"),
             Shape(since="1.6", params=("key", "url", "region") + _APP_INIT_TAIL
                   + ("use_connection_pooling",)),
         ),
-        _APP_METHODS,
+        methods=_APP_METHODS,
         since="1.0",
         credentials=("key",),
         host_param="url",
@@ -340,36 +342,6 @@ CLASSES: Tuple[SdkClass, ...] = (
 
 # Request objects of the App API. Every field defaults to None and nothing is validated
 # client-side, so a blank identifier goes to the API as it is.
-_COMMON_REQUEST = ("transactional_message_id", "identifiers", "disable_message_retention",
-                   "queue_draft", "message_data")  # fmt: skip
-
-
-def _request(name: str, since: str, *params: str) -> SdkClass:
-    return SdkClass(
-        name,
-        REQUEST,
-        (f"customerio.{name}", f"customerio.api.{name}"),
-        (Shape(since=since, params=params, timestamps=("send_at",)),),
-        since=since,
-    )
-
-
-REQUEST_CLASSES: Tuple[SdkClass, ...] = (
-    _request("SendEmailRequest", "1.0", *_COMMON_REQUEST, "to", "_from", "headers",
-             "reply_to", "cc", "bcc", "subject", "preheader", "body", "body_plain", "body_amp",
-             "plaintext_body", "amp_body", "fake_bcc", "send_to_unsubscribed", "tracked",
-             "attachments", "disable_css_preprocessing", "disable_css_preproceessing",
-             "send_at", "language"),
-    _request("SendPushRequest", "2.1", *_COMMON_REQUEST, "to", "title", "message",
-             "send_to_unsubscribed", "send_at", "language", "image_url", "link", "custom_data",
-             "custom_payload", "device", "sound"),
-    _request("SendSMSRequest", "2.2", *_COMMON_REQUEST, "to", "send_to_unsubscribed",
-             "send_at", "language"),
-    _request("SendInboxMessageRequest", "2.3", *_COMMON_REQUEST, "send_at", "language"),
-    _request("SendInAppRequest", "2.4", *_COMMON_REQUEST, "send_at", "language"),
-    _request("SendWhatsAppRequest", "3.2.0", *_COMMON_REQUEST, "to", "send_to_unsubscribed",
-             "tracked", "send_at", "language"),
-)  # fmt: skip
 
 #: Request fields that exist only in some releases: name -> (since, until, what to use instead)
 REQUEST_FIELD_WINDOWS: Mapping[str, Tuple[Optional[str], Optional[str], str]] = {
@@ -383,6 +355,61 @@ REQUEST_FIELD_WINDOWS: Mapping[str, Tuple[Optional[str], Optional[str], str]] = 
     "language": ("1.6.1", None, ""),
     "cc": ("3.2.0", None, ""),
 }
+
+
+def _request(name: str, *, since: str, fields: Tuple[str, ...]) -> SdkClass:
+    """A request class whose `__init__` takes `fields` (every field any release had, in the
+    SDK's positional order; a renamed field's two names sit side by side). Its constructor
+    shapes are the releases between REQUEST_FIELD_WINDOWS' boundaries, each listing exactly
+    that release's parameters in order, so a positional argument binds where the SDK binds it
+    (`SendEmailRequest(3, "a@b.c", {"id": ""})`: to, then identifiers)."""
+    bounds = {since} | {b for f in fields for b in REQUEST_FIELD_WINDOWS.get(f, ())[:2]
+                        if b is not None and Version(b) > Version(since)}  # fmt: skip
+    starts = sorted(bounds, key=Version)
+    shapes = []
+    for start, until in zip(starts, starts[1:] + [None]):
+        params = tuple(f for f in fields if f not in REQUEST_FIELD_WINDOWS
+                       or in_window(Version(start), *REQUEST_FIELD_WINDOWS[f][:2]))  # fmt: skip
+        stamps = tuple(f for f in ("send_at",) if f in params)
+        if shapes and shapes[-1].params == params:  # nothing of this class changed here
+            shapes[-1] = Shape(since=shapes[-1].since, params=params, until=until, timestamps=stamps)
+        else:
+            shapes.append(Shape(since=start, params=params, until=until, timestamps=stamps))
+    return SdkClass(
+        name=name,
+        role=REQUEST,
+        qualnames=(f"customerio.{name}", f"customerio.api.{name}"),
+        constructor=tuple(shapes),
+        since=since,
+    )
+
+
+#: The six request classes; `fields` are in the order of their `__init__` parameters, read from
+#: the releases' api.py (1.0, 1.6, 1.6.1, 2.0-2.4, 3.0.0, 3.1.0, 3.2.0; tests/grounding/
+#: test_request_signatures.py compares them with the installed releases' signatures).
+REQUEST_CLASSES: Tuple[SdkClass, ...] = (
+    _request("SendEmailRequest", since="1.0", fields=(
+        "transactional_message_id", "to", "identifiers", "_from", "headers", "reply_to", "cc", "bcc",
+        "subject", "preheader", "body", "plaintext_body", "body_plain", "amp_body", "body_amp", "fake_bcc",
+        "disable_message_retention", "send_to_unsubscribed", "tracked", "queue_draft", "message_data",
+        "attachments", "disable_css_preproceessing", "disable_css_preprocessing", "send_at", "language")),
+    _request("SendPushRequest", since="2.1", fields=(
+        "transactional_message_id", "to", "identifiers", "title", "message", "disable_message_retention",
+        "send_to_unsubscribed", "queue_draft", "message_data", "send_at", "language", "image_url", "link",
+        "custom_data", "custom_payload", "device", "sound")),
+    _request("SendSMSRequest", since="2.2", fields=(
+        "transactional_message_id", "to", "identifiers", "disable_message_retention", "send_to_unsubscribed",
+        "queue_draft", "message_data", "send_at", "language")),
+    _request("SendInboxMessageRequest", since="2.3", fields=(
+        "transactional_message_id", "identifiers", "disable_message_retention", "queue_draft", "message_data",
+        "send_at", "language")),
+    _request("SendInAppRequest", since="2.4", fields=(
+        "transactional_message_id", "identifiers", "disable_message_retention", "queue_draft", "message_data",
+        "send_at", "language")),
+    _request("SendWhatsAppRequest", since="3.2.0", fields=(
+        "transactional_message_id", "to", "identifiers", "tracked", "disable_message_retention",
+        "send_to_unsubscribed", "queue_draft", "message_data", "send_at", "language")),
+)  # fmt: skip
 
 #: The identifier keys a request's `identifiers={...}` accepts (customerio.constants, 1.3+).
 REQUEST_IDENTIFIER_KEYS = ("id", "email", "cio_id")
@@ -403,7 +430,7 @@ def client_class(role: str) -> SdkClass:
 # Regions and hosts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class Region:
     name: str  # "us" / "eu", as in [tool.cio-lint] region
     attr: str  # "US" / "EU", as in customerio.Regions.US
@@ -413,9 +440,10 @@ class Region:
 
 
 REGIONS: Mapping[str, Region] = {
-    "us": Region("us", "US", "track.customer.io", "api.customer.io", "https://cdp.customer.io"),
-    "eu": Region("eu", "EU", "track-eu.customer.io", "api-eu.customer.io",
-                 "https://cdp-eu.customer.io"),
+    "us": Region(name="us", attr="US", track_host="track.customer.io", api_host="api.customer.io",
+                 cdp_host="https://cdp.customer.io"),
+    "eu": Region(name="eu", attr="EU", track_host="track-eu.customer.io", api_host="api-eu.customer.io",
+                 cdp_host="https://cdp-eu.customer.io"),
 }  # fmt: skip
 DEFAULT_REGION = "us"
 REGIONS_SINCE = "1.1"  # customerio.Regions and the `region=` parameter
@@ -543,7 +571,7 @@ FOREIGN_METHODS: Mapping[str, str] = {
 # Hierarchies as in requests 2.x / urllib3 1.26-2.x / CPython 3.8+ (read by importing them).
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class ExceptionClass:
     """An exception class, its direct bases and every other name it is importable by."""
 
@@ -553,7 +581,8 @@ class ExceptionClass:
 
 
 def _exc(name: str, *bases: str, aliases: Tuple[str, ...] = ()) -> ExceptionClass:
-    return ExceptionClass(name, bases, aliases)
+    """`_exc("ssl.SSLEOFError", "ssl.SSLError")`: a class, then its direct bases."""
+    return ExceptionClass(name=name, bases=bases, aliases=aliases)
 
 
 _RQ = "requests.exceptions."
@@ -710,7 +739,7 @@ def catches_unwrapped(handler: str, role: str) -> bool:
 # not observable offline: those records quote Customer.io's documentation and say where.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class Raises:
     """An exception a real release raised: its class (qualified, as observed) and its text."""
 
@@ -726,7 +755,7 @@ class Raises:
         return self.exception.rsplit(".", 1)[-1]
 
     def format(self, **values: str) -> "Raises":
-        return Raises(self.exception, self.text.format(**values), self.prefix)
+        return Raises(exception=self.exception, text=self.text.format(**values), prefix=self.prefix)
 
     def says(self) -> str:
         """How a message states it: `CustomerIOException("id cannot be blank in identify")`."""
@@ -745,7 +774,7 @@ CUSTOMERIO_EXCEPTION = "customerio.client_base.CustomerIOException"
 def blank_id_raises(text: str) -> Raises:
     """A blank identifier, 1.0+ (the text per method and parameter: `Method.blank_errors`).
     Grounded: tests/grounding/test_identity.py::test_blank_identifier_raises_before_any_request"""
-    return Raises(CUSTOMERIO_EXCEPTION, text)
+    return Raises(exception=CUSTOMERIO_EXCEPTION, text=text)
 
 
 #: A whitespace-only id passes the blank check (every release) and is sent, URL-encoded:
@@ -758,12 +787,13 @@ SENT_UNCHECKED = "sent unchecked"
 
 #: `region=` that is not a `Region`, at construction (1.1+).
 #: Grounded: tests/grounding/test_region.py::test_region_not_a_region_object_raises_at_construction
-REGION_RAISES = Raises(CUSTOMERIO_EXCEPTION, REGION_ERROR)
+REGION_RAISES = Raises(exception=CUSTOMERIO_EXCEPTION, text=REGION_ERROR)
 
 #: Any exception inside a request (refused connection, timeout, bad URL, JSON encoding) is
 #: wrapped; 0.x-1.4 spell it "reponse", 1.5+ "response" (the test runs 2.4 and 3.2.0).
 #: Grounded: tests/grounding/test_sdk_api.py::test_except_connection_error_never_fires
-TRANSPORT_RAISES = Raises(CUSTOMERIO_EXCEPTION, "Failed to receive valid response after", prefix=True)
+TRANSPORT_RAISES = Raises(exception=CUSTOMERIO_EXCEPTION, text="Failed to receive valid response after",
+                          prefix=True)
 #: What a handler for a requests/urllib3/builtin transport error misses: the SDK raises
 #: TRANSPORT_RAISES instead, in every release (3.x chains the original as `__cause__`).
 TRANSPORT_EFFECT = f"wrapped in {TRANSPORT_RAISES.name}"
@@ -780,12 +810,14 @@ BAD_URL_TEXT = "Invalid URL"
 
 #: Python's own binding errors, as CPython 3.11 words them for the SDK's methods.
 #: Grounded: test_sdk_api.py (track keywords on 3.x, positional data on 2.x, request fields)
-UNEXPECTED_KEYWORD = Raises("builtins.TypeError", "{callable}() got an unexpected keyword argument '{keyword}'")
-TOO_MANY_POSITIONAL = Raises("builtins.TypeError",
-                             "{callable}() takes {expected} positional arguments but {given} were given")
-NO_ATTRIBUTE = Raises("builtins.AttributeError", "'{cls}' object has no attribute '{name}'")
-NO_MODULE = Raises("builtins.ModuleNotFoundError", "No module named '{module}'")
-CANNOT_IMPORT = Raises("builtins.ImportError", "cannot import name '{name}' from 'customerio'", prefix=True)
+UNEXPECTED_KEYWORD = Raises(exception="builtins.TypeError",
+                            text="{callable}() got an unexpected keyword argument '{keyword}'")
+TOO_MANY_POSITIONAL = Raises(exception="builtins.TypeError",
+                             text="{callable}() takes {expected} positional arguments but {given} were given")
+NO_ATTRIBUTE = Raises(exception="builtins.AttributeError", text="'{cls}' object has no attribute '{name}'")
+NO_MODULE = Raises(exception="builtins.ModuleNotFoundError", text="No module named '{module}'")
+CANNOT_IMPORT = Raises(exception="builtins.ImportError", text="cannot import name '{name}' from 'customerio'",
+                       prefix=True)
 
 #: The unit of an epoch timestamp as the SDK itself produces it: a datetime passed as a
 #: timestamp or attribute is sent as `int(dt.timestamp())`, whole seconds (observed: backfill
@@ -824,7 +856,7 @@ ATTRIBUTE_BEFORE_THREE = "is sent as the attribute data.{word}"
 EVENT_DATA_KEY = "data"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class Documented:
     """What Customer.io's documentation says happens server-side (not observable offline)."""
 
@@ -835,12 +867,13 @@ class Documented:
 _TRACK_API_DOCS = "https://docs.customer.io/api/track/ (Overview, server addresses; the SDK's README says the same)"
 #: A Track client of an EU workspace that sends to the US host: "we'll redirect it accordingly
 #: but this traffic still passes through US servers and data could be logged in the US".
-TRACK_EU_DATA_VIA_US = Documented("EU data passes through US servers", _TRACK_API_DOCS)
+TRACK_EU_DATA_VIA_US = Documented(says="EU data passes through US servers", source=_TRACK_API_DOCS)
 #: A Track client of a US workspace that sends to the EU host: "your requests will fail".
-TRACK_US_DATA_VIA_EU = Documented("Customer.io documents these requests fail", _TRACK_API_DOCS)
+TRACK_US_DATA_VIA_EU = Documented(says="Customer.io documents these requests fail", source=_TRACK_API_DOCS)
 #: App API and Data Pipelines (CDP): the docs only say to use the region's host; a 401 from
 #: the wrong region is reported by users, not documented, so messages claim no effect.
-OTHER_APIS_REGION = Documented("", "https://docs.customer.io/api/app/ and https://docs.customer.io/api/cdp/")
+OTHER_APIS_REGION = Documented(says="",
+                               source="https://docs.customer.io/api/app/ and https://docs.customer.io/api/cdp/")
 # --------------------------------------------------------------------------------------------
 # What calls send (the inventory, CIO503/CIO504 and the tracking-plan rules)
 
@@ -887,7 +920,7 @@ DATETIME_CALLS = frozenset({
 # against the real releases in `releases`.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_KEYWORDS_ONLY)
 class Observed:
     """What a mistake does at runtime, as its grounding test sees it."""
 
@@ -914,8 +947,11 @@ _EXC = "customerio.client_base.CustomerIOException"
 EXCEPTION_MISSING_ATTRIBUTES = ("message", "status_code", "status", "response", "code", "headers",
                                 "body", "status_text", "reason")  # fmt: skip
 EXCEPTION_ATTRIBUTE = Observed(
-    "builtins.AttributeError", "'CustomerIOException' object has no attribute", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_errors.py::test_exception_attribute_raises_in_the_handler",
+    raises="builtins.AttributeError",
+    says="'CustomerIOException' object has no attribute",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_errors.py::test_exception_attribute_raises_in_the_handler",
 )
 
 # -- CIO7xx transactional request objects -----------------------------------------------------
@@ -936,8 +972,11 @@ REQUEST_DICT_FIELDS = ("identifiers", "headers", "message_data", "custom_data", 
 #: A dict passed positionally binds to the first parameter, transactional_message_id, and the
 #: whole dict is sent as that one field (3.2.0, 2.4).
 REQUEST_POSITIONAL_DICT = Observed(
-    None, "transactional_message_id", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_requests.py::test_positional_dict_becomes_the_message_id",
+    raises=None,
+    says="transactional_message_id",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_requests.py::test_positional_dict_becomes_the_message_id",
 )
 #: Fields a request needs. The SDK validates nothing and drops None fields, so a missing one is
 #: simply absent from the JSON (observed). Customer.io's "Transactional API Examples" page lists
@@ -957,18 +996,27 @@ REQUEST_REQUIRED_FIELDS: Mapping[str, Tuple[str, ...]] = {
 #: An email without a transactional_message_id must carry its own content, all of these.
 EMAIL_CONTENT_FIELDS = ("body", "subject", "_from")
 REQUEST_MISSING_FIELD = Observed(
-    None, "without it", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_requests.py::test_missing_field_is_absent_from_the_request",
+    raises=None,
+    says="without it",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_requests.py::test_missing_field_is_absent_from_the_request",
 )
 #: Values that are a placeholder, not a person: they reach the API as the text itself.
 IDENTIFIER_PLACEHOLDERS = ("none", "null", "undefined", "nil", "nan")
 IDENTIFIERS_KEY = Observed(
-    None, "sends it as written", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_requests.py::test_identifiers_are_sent_as_written",
+    raises=None,
+    says="sends it as written",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_requests.py::test_identifiers_are_sent_as_written",
 )
 REQUEST_CLASS_MISMATCH = Observed(
-    _EXC, "object has no attribute", False, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_requests.py::test_send_with_the_wrong_request_class",
+    raises=_EXC,
+    says="object has no attribute",
+    sends=False,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_requests.py::test_send_with_the_wrong_request_class",
 )
 
 # -- CIO606 call-shape ------------------------------------------------------------------------
@@ -986,8 +1034,9 @@ REQUIRED_PARAMETERS: Mapping[str, int] = {
 #: Python's binding errors for these calls, as CPython 3.10+ words them (the SDK's own
 #: methods, so the callable is "CustomerIO.identify"). With NO_ATTRIBUTE (a method of the
 #: other client). Grounded: tests/grounding/test_seeds_calls.py::test_call_shape_fails_before_sending
-MISSING_ARGUMENT = Raises("builtins.TypeError", "{callable}() missing 1 required positional argument: '{param}'")
-MULTIPLE_VALUES = Raises("builtins.TypeError", "{callable}() got multiple values for argument '{param}'")
+MISSING_ARGUMENT = Raises(exception="builtins.TypeError",
+                          text="{callable}() missing 1 required positional argument: '{param}'")
+MULTIPLE_VALUES = Raises(exception="builtins.TypeError", text="{callable}() got multiple values for argument '{param}'")
 #: `identify(customer_id=...)`: the keyword is an attribute (identify takes **kwargs) and `id`
 #: is missing; the parameter is `id` in every release.
 IDENTIFY_ID_ALIASES = ("customer_id",)
@@ -1006,14 +1055,20 @@ APP_URL_PATH = "/v1/send/"
 HOST_PATH_ENDINGS: Mapping[str, Tuple[str, ...]] = {"host": ("api/v1", "api", "v1"), "url": ("v1", "api")}
 #: `says`: the path requests go to, from the path written and what the SDK appends.
 HOST_PATH = Observed(
-    None, "/{path}{appended}/", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_hosts.py::test_host_with_path_doubles_the_path",
+    raises=None,
+    says="/{path}{appended}/",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_hosts.py::test_host_with_path_doubles_the_path",
 )
 #: `host="h:8443"` with `port=`: the URL gets both (`h:8443:9000`), requests' InvalidURL is
 #: wrapped like any transport error (TRANSPORT_RAISES) and nothing is sent.
 HOST_PORT_TWICE = Observed(
-    CUSTOMERIO_EXCEPTION, "InvalidURL", False, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_hosts.py::test_port_in_host_and_port_parameter",
+    raises=CUSTOMERIO_EXCEPTION,
+    says="InvalidURL",
+    sends=False,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_hosts.py::test_port_in_host_and_port_parameter",
 )
 
 # -- CIO203 unserializable-value --------------------------------------------------------------
@@ -1040,8 +1095,11 @@ NESTED_KEYWORD_METHODS = ("add_device",)
 #: Request fields whose values are sent nested (the request's own top level is sanitised).
 REQUEST_DATA_FIELDS = ("message_data", "custom_data", "custom_payload")
 UNSERIALIZABLE = Observed(
-    CUSTOMERIO_EXCEPTION, "is not JSON serializable", False, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_values.py::test_unserializable_value_is_never_sent",
+    raises=CUSTOMERIO_EXCEPTION,
+    says="is not JSON serializable",
+    sends=False,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_values.py::test_unserializable_value_is_never_sent",
 )
 
 # -- CIO104 device-platform -------------------------------------------------------------------
@@ -1053,8 +1111,11 @@ DEVICE_PLATFORMS = ("ios", "android")
 DEVICE_FIELDS = ("last_used", "attributes")
 DEVICE_DOCS = "docs.customer.io: Track API, Add or update a customer device"
 DEVICE_SENT = Observed(
-    None, "as given", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_values.py::test_add_device_sends_platform_and_keywords_as_given",
+    raises=None,
+    says="as given",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_values.py::test_add_device_sends_platform_and_keywords_as_given",
 )
 
 # -- CIO405 async-region-ignored (async-customerio, a third-party async port) ----------------
@@ -1070,8 +1131,11 @@ ASYNC_TRACK_PARAMS = ("site_id", "api_key", "host", "region", "port")
 #: type-checked, so an EU client without host= sends to the US Track host (its AsyncAPIClient
 #: does use the region). `says`: the host the requests went to.
 ASYNC_REGION_IGNORED = Observed(
-    None, REGIONS["us"].track_host, True, (ASYNC_RELEASE_OBSERVED,),
-    "tests/grounding/test_seeds_async.py::test_async_track_client_ignores_the_region",
+    raises=None,
+    says=REGIONS["us"].track_host,
+    sends=True,
+    releases=(ASYNC_RELEASE_OBSERVED,),
+    test="tests/grounding/test_seeds_async.py::test_async_track_client_ignores_the_region",
 )
 
 # -- CIO304 credential-may-be-none ------------------------------------------------------------
@@ -1080,8 +1144,11 @@ ASYNC_REGION_IGNORED = Observed(
 #: APIClient an `Authorization: Bearer {key}` header, so None goes out as the text "None".
 CREDENTIAL_NONE_AUTH: Mapping[str, str] = {TRACK: "Basic None:None", APP: "Bearer None"}
 CREDENTIAL_NONE = Observed(
-    None, "Authorization: {auth}", True, ("3.2.0", "2.4"),
-    "tests/grounding/test_seeds_credentials.py::test_none_credentials_are_sent",
+    raises=None,
+    says="Authorization: {auth}",
+    sends=True,
+    releases=("3.2.0", "2.4"),
+    test="tests/grounding/test_seeds_credentials.py::test_none_credentials_are_sent",
 )
 
 # -- CIO607 retries-not-applied ---------------------------------------------------------------
@@ -1095,8 +1162,11 @@ CREDENTIAL_NONE = Observed(
 RETRY_EVERY_METHOD_SINCE = "3.0.0"
 #: `says`: the start of the message with the configured count; a 503 answered once.
 RETRIES_NOT_APPLIED = Observed(
-    CUSTOMERIO_EXCEPTION, "after {retries} retries", True, ("2.4",),
-    "tests/grounding/test_seeds_retries.py::test_retries_are_not_applied_before_3",
+    raises=CUSTOMERIO_EXCEPTION,
+    says="after {retries} retries",
+    sends=True,
+    releases=("2.4",),
+    test="tests/grounding/test_seeds_retries.py::test_retries_are_not_applied_before_3",
 )
 
 # -- CIO101/CIO201/CIO601 on customerio.analytics (customerio-cdp-analytics 1.1.0) ------------
@@ -1104,10 +1174,10 @@ RETRIES_NOT_APPLIED = Observed(
 #: `Client._enqueue` asserts before anything is queued (`client.py:323-327`), so these raise
 #: AssertionError at the call, in sync mode and in the default threaded mode alike.
 #: Grounded: tests/grounding/test_seeds_cdp.py
-CDP_NO_IDENTITY = Raises("builtins.AssertionError",
-                         "user_id or anonymous_id must have (<class 'numbers.Number'>, <class 'str'>), got: None")
-CDP_TIMESTAMP_NOT_DATETIME = Raises("builtins.AssertionError",
-                                    "timestamp must have <class 'datetime.datetime'>, got: {value}")
+CDP_NO_IDENTITY = Raises(exception="builtins.AssertionError",
+                         text="user_id or anonymous_id must have (<class 'numbers.Number'>, <class 'str'>), got: None")
+CDP_TIMESTAMP_NOT_DATETIME = Raises(exception="builtins.AssertionError",
+                                    text="timestamp must have <class 'datetime.datetime'>, got: {value}")
 #: The CDP functions with a user_id/anonymous_id pair (positions in CDP_PARAMS).
 CDP_IDENTITY_FUNCTIONS = ("track", "identify", "page", "screen")
 #: `analytics.track(*args, **kwargs)` proxies to `Client.track`, which has no **kwargs.

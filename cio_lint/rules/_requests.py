@@ -17,15 +17,10 @@ from cio_lint.resolve import METHOD, Resolver, SdkCall
 
 
 def request_call(resolver: Resolver, node: cst.Call) -> Optional[SdkCall]:
-    """The SDK request construction `node` makes, when its arguments are all visible:
-    keywords only (after an optional first positional), no `*args`/`**kwargs`."""
+    """The SDK request construction `node` makes, when its arguments are all visible: no
+    `*args`/`**kwargs` (positional ones bind in the release's order, sdk.REQUEST_CLASSES)."""
     call = resolver.sdk_call(node)
     if call is None or not call.constructs(sdk.REQUEST) or call.shape is None or call.args.dynamic:
-        return None
-    positional = [a for a in node.args if a.keyword is None]
-    # the class's fields after the first are listed in no particular order in sdk.py, so a
-    # second positional argument cannot be placed: leave such calls alone
-    if len(positional) > 1:
         return None
     return call
 

@@ -85,6 +85,11 @@ class EmptyIdentifier(Rule):
             from customerio import SendEmailRequest
             req = SendEmailRequest(transactional_message_id=1, identifiers={"id": ""})
             """),
+        # positional fields bind in the SDK's order: (transactional_message_id, to, identifiers, ...)
+        Invalid("""
+            from customerio import SendEmailRequest
+            req = SendEmailRequest(1, "a@b.c", {"id": ""})
+            """),
         # 1.2-1.4 required the anonymous id
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track_anonymous('', 'ev')\n",
                 sdk_version="==1.3"),

@@ -15,9 +15,9 @@ class RequestMissingField(Rule):
     """A `Send*Request` without `identifiers=`, an email without `to=` or without a message id or content.
 
     ## What it does
-    Checks the keywords of `SendEmailRequest`, `SendPushRequest`, `SendSMSRequest`,
-    `SendWhatsAppRequest`, `SendInAppRequest` and `SendInboxMessageRequest` constructions:
-    every one needs `identifiers=`; an email also needs `to=`, and either
+    Checks the fields (keywords, or positions in the release's order) of `SendEmailRequest`,
+    `SendPushRequest`, `SendSMSRequest`, `SendWhatsAppRequest`, `SendInAppRequest` and
+    `SendInboxMessageRequest` constructions: every one needs `identifiers=`; an email also needs `to=`, and either
     `transactional_message_id=` or its own `body`, `subject` and `_from`; an SMS or WhatsApp
     message needs `transactional_message_id=` (they are sent from a template only). A field passed as
     `None` counts as missing. Silent when `**kwargs` are passed, when the same scope sets the
@@ -77,6 +77,11 @@ class RequestMissingField(Rule):
             def build():
                 return SendSMSRequest(transactional_message_id=3)
             """),
+        # fields given by position, in the SDK's order (transactional_message_id, to, identifiers)
+        Valid("""
+            from customerio import APIClient, SendEmailRequest
+            APIClient('k').send_email(SendEmailRequest(3, 'a@b.c', {'id': 'u'}))
+            """),
         # a positional dict is CIO702's finding
         Valid("from customerio import SendEmailRequest\nr = SendEmailRequest({'to': 'a@b.c'})\n"),
         # a look-alike
@@ -104,6 +109,11 @@ class RequestMissingField(Rule):
             from customerio import APIClient, SendEmailRequest
             APIClient('k').send_email(SendEmailRequest(to='a@b.c', identifiers={'id': 'u'}, subject='Hi'))
             """),
+        # `to` by position is still `to`: identifiers is what is missing
+        Invalid("""
+            from customerio import APIClient, SendEmailRequest
+            APIClient('k').send_email(SendEmailRequest(3, 'a@b.c'))
+            """, line=2),
         # SMS and WhatsApp cannot be sent without a template
         Invalid("""
             from customerio import APIClient, SendSMSRequest

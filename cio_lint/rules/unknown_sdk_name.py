@@ -216,15 +216,19 @@ class UnknownSdkName(Rule):
     def _check_request(self, call) -> None:
         cls = call.target.sdk_class
         version = self.context.sdk_version
+        # the shape lists the newest release's fields; one of another release is judged below
+        any_release = {param for shape in cls.constructor for param in shape.params}
         for keyword, arg in call.args.extra_keywords.items():
+            if keyword in any_release:
+                continue
             raises = sdk.UNEXPECTED_KEYWORD.format(callable=f"{cls.name}.__init__", keyword=keyword)
             close = difflib.get_close_matches(keyword, call.shape.params, n=1)
             hint = f"; did you mean {close[0]}=?" if close else "; drop it"
             self.report(arg.keyword, f"{cls.name} has no {keyword}= in any release: it raises {raises.name}{hint}",
                         help=f"Building it raises {raises.says()}.")
-        for keyword, arg in call.args.params.items():
+        for keyword, arg in {**call.args.params, **call.args.extra_keywords}.items():
             window = sdk.REQUEST_FIELD_WINDOWS.get(keyword)
-            if window is None or arg.keyword is None:
+            if window is None or arg.keyword is None or keyword not in any_release:
                 continue
             since, until, instead = window
             if sdk.in_window(version.newest, since, until):
