@@ -98,9 +98,10 @@ def check(**flags) -> None:
     """
     options = CheckOptions(**flags)
     try:
+        recording = replay.start(options)
         printed = command.check(options)
         perform(printed, options.output_file)
-        replay.keep(options, printed)
+        replay.keep(recording, options, printed)
         code = printed.exit_code
     except (ConfigError, UsageError, report.OutputError) as exc:
         click.echo(f"cio-lint: error: {exc}", err=True)

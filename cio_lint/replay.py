@@ -41,6 +41,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from cio_lint import __version__
@@ -51,8 +52,10 @@ DEFAULT_CACHE_DIR = ".cio_lint_cache"
 NO_CACHE_VARIABLE = "CIO_LINT_NO_CACHE"
 #: set (to anything but empty): neither replay nor record, but keep the per-file cache (its tests)
 NO_REPLAY_VARIABLE = "CIO_LINT_NO_REPLAY"
-#: see the module docstring: files younger than this when the run began keep it unrecorded
+#: see `trusted`: files younger than this when the run began keep it unrecorded (whole-second
+#: timestamps; FINE_RACY_SECONDS where timestamps have sub-second digits)
 RACY_SECONDS = 2.0
+FINE_RACY_SECONDS = 0.1
 #: flags whose runs write files or read stdin (the slow path never records them either)
 NOT_REPLAYED = ("--fix", "--diff", "--add-noqa", "-o", "--output-file", "--stdin-filename", "--no-cache", "-",
                 "-h", "--help", "--version")  # fmt: skip
@@ -210,32 +213,20 @@ def _quiet_stdout() -> None:
 # Recording (after a usual run; may import the rest of cio-lint)
 
 
-def take(roots: Iterable[str], entered: Iterable[str], skip: Iterable[str], started_ns: int,
+def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] = (),
          files: Iterable[str] = ()) -> Optional[Dict[str, list]]:  # fmt: skip
     """The fingerprint of a run over `roots` whose walk `entered` these directories, leaving
     out `skip` (cache directories), with `files` read from elsewhere (a tracking plan outside
-    the project); None when a file is too recent to trust its mtime."""
-    racy_after = started_ns - int(RACY_SECONDS * 1e9)
+    the project); None when something cannot be read."""
     entered = {os.path.abspath(d) for d in entered}
     skip = {os.path.abspath(d) for d in skip}
     fingerprint: Dict[str, list] = {}
     ok = True
 
-    def directory(path: str, mtime_ns: int) -> None:
-        fingerprint[path] = ["n", _names_digest(path)] if mtime_ns >= racy_after else ["d", mtime_ns]
-
     def keep(path: str, kind: str) -> None:
         nonlocal ok
         state = fingerprint[path] = _state(path, kind)
         ok = ok and state is not None
-
-    def file(path: str) -> None:
-        nonlocal ok
-        state = _state(path, "f")
-        if state is None or (state[0] == "f" and state[1] >= racy_after):
-            ok = False  # unreadable, or too recent to trust its mtime
-        else:
-            fingerprint[path] = state
 
     tops = sorted({os.path.abspath(r) for r in roots} | entered)
     for top in tops:
@@ -249,37 +240,60 @@ def take(roots: Iterable[str], entered: Iterable[str], skip: Iterable[str], star
                 entries = list(os.scandir(here))
             except OSError:
                 return None
-            directory(here, mtime)
+            fingerprint[here] = ["d", mtime]
             for entry in entries:
                 path = entry.path
                 if path in skip or entry.name == "__pycache__":
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name == ".git":
-                        file(os.path.join(path, "info", "exclude"))
+                        keep(os.path.join(path, "info", "exclude"), "f")
                     elif path in entered or not _never_read(entry):
                         stack.append(path)
                 else:
-                    file(path)
+                    keep(path, "f")
     for top in tops:  # above each root: what decides roots, settings and ignores (not the
         # directories' mtimes: /tmp or a home directory changes all the time for other reasons)
         parent = os.path.dirname(top)
         while ok and parent + os.sep + "." not in fingerprint:
             keep(parent + os.sep + ".", "r")
             for name in ANCESTOR_FILES:
-                file(os.path.join(parent, name))
+                keep(os.path.join(parent, name), "f")
             keep(os.path.join(parent, ".git"), "e")
-            file(os.path.join(parent, ".git", "info", "exclude"))
+            keep(os.path.join(parent, ".git", "info", "exclude"), "f")
             if os.path.dirname(parent) == parent:
                 break
             parent = os.path.dirname(parent)
     for path in files:
-        file(os.path.abspath(path))
+        keep(os.path.abspath(path), "f")
     for entry in sys.path:  # an installed SDK's version (pip install changes the directory)
         state = _state(entry, "d") if entry and entry not in fingerprint else None
         if state is not None and state[0] == "d":
-            directory(entry, state[1])
+            fingerprint[entry] = state
     return fingerprint if ok else None
+
+
+def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str, list]]:
+    """`fingerprint` as a record may keep it, or None when a file changed too recently.
+
+    A file written within the file system's timestamp granularity of a later write keeps its
+    mtime (git's "racily clean" entries): a file younger than the window when the run began
+    is not trusted, and a directory that young is kept by its entry names instead. The window
+    is 0.1 s where timestamps carry sub-second digits (ext4, xfs, btrfs, APFS: a kernel tick at
+    most), RACY_SECONDS where they all look whole (FAT, HFS+, some network file systems)."""
+    stamps = [state[1] for state in fingerprint.values() if state and state[0] in ("f", "d")]
+    coarse = bool(stamps) and all(stamp % 1_000_000_000 == 0 for stamp in stamps)
+    racy_after = started_ns - int((RACY_SECONDS if coarse else FINE_RACY_SECONDS) * 1e9)
+    out: Dict[str, list] = {}
+    for path, state in fingerprint.items():
+        if state and state[0] == "f" and state[1] >= racy_after:
+            return None
+        if state and state[0] == "d" and state[1] >= racy_after:
+            state = _state(path, "n")
+            if state is None:
+                return None
+        out[path] = state
+    return out
 
 
 def _never_read(entry: os.DirEntry) -> bool:
@@ -287,69 +301,102 @@ def _never_read(entry: os.DirEntry) -> bool:
         os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))  # fmt: skip
 
 
-def keep(options, printed) -> None:
-    """After a usual `cio-lint check`: keep its record, when it can be replayed."""
+class Recording:
+    """What `start` saw before a run, for `keep` to compare with after it."""
+
+    def __init__(self, store: str, roots: Sequence[str], started_ns: int, before: Dict[str, list]) -> None:
+        self.store, self.roots, self.started_ns, self.before = store, roots, started_ns, before
+
+
+def start(options) -> Optional[Recording]:
+    """Before a usual `cio-lint check`: the fingerprint of what it is about to read, when its
+    record can be kept (None otherwise). Comparing it with the one after the run catches a
+    file changed while the run read it."""
     try:
-        _keep(options, printed)
+        return _start(options)
+    except Exception:  # a record is an optimisation: never the reason a run fails
+        return None
+
+
+def _start(options) -> Optional[Recording]:
+    if _argv is None or os.environ.get(NO_CACHE_VARIABLE) or os.environ.get(NO_REPLAY_VARIABLE):
+        return None
+    if options.no_cache or options.fix or options.diff or options.add_noqa or options.output_file \
+            or options.stdin_filename or "-" in options.targets():  # fmt: skip
+        return None
+    store = _store_used(options)
+    if store is None:
+        return None
+    from cio_lint.project.root import find_root
+
+    # The run is about to create its cache there; created now, the directory holding it does
+    # not look changed by the run when `keep` compares.
+    os.makedirs(store, exist_ok=True)
+    started_ns = time.time_ns()
+    roots = sorted({os.fspath(find_root(os.path.abspath(t)).path) for t in options.targets()})
+    before = take(roots, (), {store})
+    return Recording(store, roots, started_ns, before) if before is not None else None
+
+
+def keep(recording: Optional[Recording], options, printed) -> None:
+    """After a usual `cio-lint check`: keep its record, when it can be replayed."""
+    if recording is None:
+        return
+    try:
+        _keep(recording, options, printed)
     except Exception:  # a record is an optimisation: never the reason a run fails
         pass
 
 
-def _keep(options, printed) -> None:
+def _keep(recording: Recording, options, printed) -> None:
     from cio_lint import command
 
     outcome = printed.outcome
-    if _argv is None or outcome is None or outcome.errors or printed.exit_code == command.EXIT_ERROR:
-        return
-    if os.environ.get(NO_CACHE_VARIABLE) or os.environ.get(NO_REPLAY_VARIABLE):
-        return
-    if options.no_cache or options.fix or options.diff or options.add_noqa or options.output_file \
-            or options.stdin_filename or "-" in options.targets():  # fmt: skip
+    if outcome is None or outcome.errors or printed.exit_code == command.EXIT_ERROR:
         return
     if any(where not in ("err", "out", "report") or "\x1b" in text and where != "report"
            for where, text in printed.writes):  # fmt: skip
         return  # raw bytes, or colour that click.echo may strip: replayed differently
     cwd = os.getcwd()
-    store = find_store(_argv, cwd)
-    if store is None or not _caches_here(options, store, cwd):
+    if find_store(_argv, cwd) != recording.store:  # the next run would not find the record
         return
-    from cio_lint.project.cache import _write_atomic
-    from cio_lint.project.root import find_root
-
-    roots = {os.fspath(find_root(os.path.abspath(t)).path) for t in options.targets()}
-    fingerprint = take(roots, outcome.walked, {store}, outcome.started_ns, printed.files_read)
-    if fingerprint is None:
-        return
+    after = take(recording.roots, outcome.walked, {recording.store}, printed.files_read)
+    if after is None or any(after.get(path) != state for path, state in recording.before.items()):
+        return  # something changed while the run read it
     package = os.path.dirname(os.path.abspath(__file__))  # cio-lint's own code (editable installs)
-    own = take([package], [], [], outcome.started_ns)
+    own = take([package])
     if own is None:
         return
-    fingerprint.update(own)
+    after.update(own)
+    fingerprint = trusted(after, recording.started_ns)
+    if fingerprint is None:
+        return
     key = run_key(_argv, cwd)
     record = {"version": __version__, "key": key, "argv": _argv, "writes": printed.writes,
               "exit_code": printed.exit_code, "fingerprint": fingerprint}  # fmt: skip
-    path = record_path(store, key)
+    path = record_path(recording.store, key)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    _write_atomic(_as_path(path), json.dumps(record, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    from pathlib import Path
+
+    from cio_lint.project.cache import write_atomic
+
+    write_atomic(Path(path), json.dumps(record, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
-def _caches_here(options, store: str, cwd: str) -> bool:
-    """Is `store` the cache this run used (so `cio-lint clean` removes the record with it)?"""
+def _store_used(options) -> Optional[str]:
+    """Where this run's cache is, when the next run can find it from the working directory
+    (--cache-dir, or the default place at the working directory's project root); None when
+    the run keeps no cache or keeps it where `find_store` would not look (a cache-dir key)."""
     if options.cache_dir:
-        return True
+        return os.path.abspath(options.cache_dir)
     from pathlib import Path
 
     from cio_lint.project import cache_dir_for
     from cio_lint.project.root import find_root
 
-    settings = options.settings_source().for_path(Path(cwd))
-    if not settings.cache:
-        return False
-    used = cache_dir_for(find_root(Path(cwd)).path, settings)
-    return used is not None and os.path.abspath(used) == store
-
-
-def _as_path(path: str):
-    from pathlib import Path
-
-    return Path(path)
+    cwd = Path.cwd()
+    settings = options.settings_source().for_path(cwd)
+    if not settings.cache or settings.cache_dir:
+        return None
+    used = cache_dir_for(find_root(cwd).path, settings)
+    return os.path.abspath(used) if used is not None else None

@@ -12,7 +12,6 @@ import difflib
 import importlib
 import os
 import sys
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -153,10 +152,8 @@ class Outcome:
     errors: List[str] = field(default_factory=list)
     #: (shown path, code, name) of each fix applied (--fix) or shown as a diff (--diff)
     applied: List[Tuple[str, str, str]] = field(default_factory=list)
-    #: the directories the walk entered, and when the run began (time.time_ns()): what
-    #: cio_lint/replay.py needs to fingerprint what the run read
+    #: the directories the walk entered (cio_lint/replay.py fingerprints what the run read)
     walked: Set[str] = field(default_factory=set)
-    started_ns: int = 0
 
     @property
     def findings(self) -> List[Finding]:
@@ -310,7 +307,6 @@ def _unreadable(shown: str, reason: str) -> Finding:
 
 def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, jobs,
                respect_gitignore: bool = True) -> Outcome:  # fmt: skip
-    started_ns = time.time_ns()
     results: List[Checked] = []
     if "-" in paths:
         shown = stdin_filename or "-"
@@ -333,7 +329,7 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
     checked = len(results)
     warnings = sdk_version_warnings(results, source)
     results.extend(project_findings(results, source))
-    return Outcome(results, checked, warnings=warnings, errors=errors, walked=walked, started_ns=started_ns)
+    return Outcome(results, checked, warnings=warnings, errors=errors, walked=walked)
 
 
 def sdk_version_warnings(results: List[Checked], source: SettingsSource) -> List[str]:

@@ -132,10 +132,50 @@ def test_any_change_to_what_the_run_read_runs_it_again(shop, change):
         assert "CIO101" not in again.stdout
 
 
-def test_a_file_changed_just_before_the_run_keeps_no_record(shop):
-    (shop / "shop" / "views.py").write_text(VIEWS + "\n")  # now: within the racy window
+def test_a_file_whose_mtime_cannot_be_trusted_keeps_no_record(shop):
+    """A file younger than the timestamp granularity when the run began may change again
+    without its mtime moving; a clock ahead of the run's is the same case."""
+    views = shop / "shop" / "views.py"
+    future = time.time() + 60
+    os.utime(views, (future, future))
     cio(shop, ".")
     assert records(shop) == []
+
+
+def test_whole_second_timestamps_widen_the_window():
+    now = time.time_ns()
+    whole = (now // 10**9 - 1) * 10**9  # a second old, on a file system without sub-seconds
+    assert replay.trusted({"/a.py": ["f", whole, 1, 1]}, now) is None
+    assert replay.trusted({"/a.py": ["f", whole + 1, 1, 1]}, now) is not None  # sub-second digits
+    old = (now // 10**9 - 5) * 10**9
+    assert replay.trusted({"/a.py": ["f", old, 1, 1]}, now) == {"/a.py": ["f", old, 1, 1]}
+
+
+def test_a_file_changed_while_the_run_reads_it_keeps_no_record(shop, monkeypatch):
+    from click.testing import CliRunner
+
+    from cio_lint import cli, command
+
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.chdir(shop)
+    monkeypatch.setattr(replay, "_argv", ["check", "."])
+    real_check = command.check
+
+    def check_then_edit(options):
+        printed = real_check(options)
+        views = shop / "shop" / "views.py"  # changed after the run read it, by a tool that
+        views.write_text(VIEWS.replace('""', '"x"'))  # keeps old mtimes (rsync -t, cp -p) or a
+        past = time.time() - 30  # file server whose clock is behind: only its size tells
+        os.utime(views, (past, past))
+        return printed
+
+    monkeypatch.setattr(command, "check", check_then_edit)
+    CliRunner().invoke(cli.cli, ["check", "."])
+    assert records(shop) == []
+    monkeypatch.setattr(command, "check", real_check)
+    _age(shop)
+    CliRunner().invoke(cli.cli, ["check", "."])
+    assert len(records(shop)) == 1  # the same run without the edit keeps one
 
 
 @pytest.mark.parametrize("args", [("--fix", "."), ("--diff", "."), ("--add-noqa", "."), (".", "-o", "report.txt"),

@@ -120,7 +120,7 @@ class Cache:
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, text.encode("utf-8", "surrogatepass"))
+            write_atomic(path, text.encode("utf-8", "surrogatepass"))
         except OSError:
             self.writable = False
 
@@ -131,11 +131,11 @@ class Cache:
         self.directory.mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", "# created by cio-lint\n*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
             if not (self.directory / name).exists():
-                _write_atomic(self.directory / name, text.encode())
+                write_atomic(self.directory / name, text.encode())
         self._prepared = True
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     import tempfile  # only a run that writes pays for it (a warm run writes nothing)
 
     handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
