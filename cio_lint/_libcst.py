@@ -340,8 +340,10 @@ def _plan(visitor_cls: type, node_cls: type) -> tuple:
     hooked = None  # the fields with visit_/leave_<Node>_<field> hooks; None: all (its own)
     if visitor_cls.on_visit_attribute is CSTVisitor.on_visit_attribute and \
             visitor_cls.on_leave_attribute is CSTVisitor.on_leave_attribute:  # fmt: skip
-        hooked = frozenset(field for field in _visit_order(node_cls)
-                           if _hook(visitor_cls, f"visit_{name}_{field}") or _hook(visitor_cls, f"leave_{name}_{field}"))  # fmt: skip
+        hooked = frozenset(
+            field for field in _visit_order(node_cls)
+            if _hook(visitor_cls, f"visit_{name}_{field}") or _hook(visitor_cls, f"leave_{name}_{field}")
+        )
     if len(_PLANS) > 20000:  # visitor classes made per call would otherwise pile up here
         _PLANS.clear()
     plan = _PLANS[(visitor_cls, node_cls)] = (visit, leave, hooked, _visit_order(node_cls))
@@ -656,8 +658,9 @@ def _lazy_assignment(assignment) -> None:
     if cls in _LAZY_ASSIGNMENTS.values():
         return
     if cls not in _LAZY_ASSIGNMENTS:
-        _LAZY_ASSIGNMENTS[cls] = type(cls.__name__, (cls,), {"__module__": cls.__module__,
-                                      "record_accesses": _defer_accesses, "references": property(_references)})  # fmt: skip
+        namespace = {"__module__": cls.__module__, "record_accesses": _defer_accesses,
+                     "references": property(_references)}  # fmt: skip
+        _LAZY_ASSIGNMENTS[cls] = type(cls.__name__, (cls,), namespace)
     assignment.__class__ = _LAZY_ASSIGNMENTS[cls]
 
 

@@ -61,7 +61,9 @@ class CdpUnknownSetting(Rule):
     NAME = "cdp-unknown-setting"
 
     VALID = [
-        Valid("from customerio import analytics\nanalytics.write_key = key\nanalytics.host = 'https://cdp-eu.customer.io'\n"),
+        Valid("from customerio import analytics\n"
+              "analytics.write_key = key\n"
+              "analytics.host = 'https://cdp-eu.customer.io'\n"),
         Valid("from customerio import analytics\nanalytics.sync_mode = True\nanalytics.on_error = print\n"),
         # replacing a function (tests) or the client is real
         Valid("from customerio import analytics\nanalytics.track = fake_track\nanalytics.default_client = None\n"),

@@ -112,12 +112,15 @@ class DatetimeOffset(Rule):
                 "cio.track('u', 'trial_started', data={'started_at': start})\n", config=ON, line=5),
         Invalid("import datetime, time\nfrom customerio import CustomerIO\n"
                 "CustomerIO('s','k').backfill('u', 'ev', datetime.datetime.fromtimestamp(time.time()))\n", config=ON),
-        Invalid(IMPORTS + ZONES + "CustomerIO('s','k').identify('u', seen_at=datetime.now(ZoneInfo('Europe/Berlin')))\n",
+        Invalid(IMPORTS + ZONES
+                + "CustomerIO('s','k').identify('u', seen_at=datetime.now(ZoneInfo('Europe/Berlin')))\n",
                 config=ON, sdk_version=OLD),
         Invalid("from datetime import datetime, timezone\nimport pytz\nfrom customerio import SendEmailRequest\n"
                 "BERLIN = pytz.timezone('Europe/Berlin')\n"
-                "SendEmailRequest(send_at=datetime.now(timezone.utc).astimezone(BERLIN))\n", config=ON, sdk_version=OLD),
-        Invalid(IMPORTS + "CustomerIO('s','k').track('u', 'ev', data={'at': datetime.now(timezone(timedelta(hours=2)))})\n",
+                "SendEmailRequest(send_at=datetime.now(timezone.utc).astimezone(BERLIN))\n",
+                config=ON, sdk_version=OLD),
+        Invalid(IMPORTS
+                + "CustomerIO('s','k').track('u', 'ev', data={'at': datetime.now(timezone(timedelta(hours=2)))})\n",
                 config=ON, sdk_version="==3.0.0"),
     ]  # fmt: skip
 
@@ -136,7 +139,7 @@ class DatetimeOffset(Rule):
                         position.value,
                         f"{position.key} is naive local time: the SDK {sdk.NAIVE_DATETIME_READ}; use {found.instead}",
                         help=(f"{position.key} gets {found.what}. "
-                          f"Every {sdk.DISTRIBUTION} release reads a naive datetime as UTC (observed: "
+                              f"Every {sdk.DISTRIBUTION} release reads a naive datetime as UTC (observed: "
                               f"tests/grounding/test_datetimes.py::test_naive_local_time_is_read_as_utc), so "
                               f"the timestamp is off by the machine's UTC offset wherever it does not run on "
                               f"UTC. Pass an aware value, e.g. {found.instead}."),
@@ -147,7 +150,7 @@ class DatetimeOffset(Rule):
                         f"{position.key} is not UTC: before {sdk.AWARE_DATETIME_SINCE} the SDK "
                         f"{sdk.AWARE_OFFSET_DROPPED}; use .astimezone(timezone.utc)",
                         help=(f"{position.key} gets {found.what}. "
-                          f"{sdk.DISTRIBUTION} releases before {sdk.AWARE_DATETIME_SINCE}, which "
+                              f"{sdk.DISTRIBUTION} releases before {sdk.AWARE_DATETIME_SINCE}, which "
                               f"{version.constraint} admits, replace an aware datetime's zone with UTC instead "
                               f"of converting it (observed: test_datetimes.py::test_aware_offset_is_dropped_"
                               f"before_3_1), so the timestamp is off by the zone's UTC offset. Convert first "

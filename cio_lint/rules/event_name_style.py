@@ -87,8 +87,10 @@ class EventNameStyle(Rule):
     INVALID = [
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'SignedUp')\n",
                 fixed="from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'signed_up')\n"),
-        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').backfill('u', name=\"Signed Up\", timestamp=1)\n",
-                fixed="from customerio import CustomerIO\nCustomerIO('s','k').backfill('u', name=\"signed_up\", timestamp=1)\n"),
+        Invalid("from customerio import CustomerIO\n"
+                "CustomerIO('s','k').backfill('u', name=\"Signed Up\", timestamp=1)\n",
+                fixed="from customerio import CustomerIO\n"
+                      "CustomerIO('s','k').backfill('u', name=\"signed_up\", timestamp=1)\n"),
         Invalid("from customerio import analytics\nanalytics.track('u', 'order-completed')\n",
                 fixed="from customerio import analytics\nanalytics.track('u', 'order_completed')\n"),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', '')\n"),

@@ -47,7 +47,8 @@ class HostRegionConflict(Rule):
         Valid("from customerio import CustomerIO, Regions\ncio = CustomerIO('s', 'k', region=Regions.EU)\n"),
         Valid("from customerio import CustomerIO, Regions\n"
               "cio = CustomerIO('s', 'k', host='localhost', region=Regions.EU)\n"),
-        Valid("from customerio import APIClient, Regions\napi = APIClient('k', url=settings.CIO_URL, region=Regions.EU)\n"),
+        Valid("from customerio import APIClient, Regions\n"
+              "api = APIClient('k', url=settings.CIO_URL, region=Regions.EU)\n"),
         Valid("from customerio import APIClient\napi = APIClient('k', url='https://api.customer.io', region=REGION)\n"),
     ]
     INVALID = [

@@ -60,9 +60,16 @@ class MsTimestamp(Rule):
     NAME = "ms-timestamp"
 
     VALID = [
-        Valid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', created_at=int(time.time()))\n"),
-        Valid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', load_ms=int(time.time() * 1000))\n"),
-        Valid("import time\nfrom customerio import CustomerIO\nstart = time.time()\nCustomerIO('s','k').identify('u', took=(time.time() - start) * 1000)\n"),
+        Valid("import time\n"
+              "from customerio import CustomerIO\n"
+              "CustomerIO('s','k').identify('u', created_at=int(time.time()))\n"),
+        Valid("import time\n"
+              "from customerio import CustomerIO\n"
+              "CustomerIO('s','k').identify('u', load_ms=int(time.time() * 1000))\n"),
+        Valid("import time\n"
+              "from customerio import CustomerIO\n"
+              "start = time.time()\n"
+              "CustomerIO('s','k').identify('u', took=(time.time() - start) * 1000)\n"),
         # a 13-digit number that is not a time (a phone number) is left alone
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', phone=4915112345678)\n"),
         # Mixpanel's track takes milliseconds happily: not ours
@@ -71,8 +78,12 @@ class MsTimestamp(Rule):
               "analytics.track('u', 'Signed Up', timestamp=datetime.now(timezone.utc))\n"),
     ]
     INVALID = [
-        Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').identify('u', created_at=int(time.time() * 1000))\n"),
-        Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', timestamp=time.time_ns())\n"),
+        Invalid("import time\n"
+                "from customerio import CustomerIO\n"
+                "CustomerIO('s','k').identify('u', created_at=int(time.time() * 1000))\n"),
+        Invalid("import time\n"
+                "from customerio import CustomerIO\n"
+                "CustomerIO('s','k').track('u', 'ev', timestamp=time.time_ns())\n"),
         Invalid("""
             from datetime import datetime
             from customerio import CustomerIO
@@ -85,7 +96,9 @@ class MsTimestamp(Rule):
         Invalid("import time\nfrom customerio import analytics\n"
                 "analytics.track('u', 'Signed Up', timestamp=int(time.time()))\n"),
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', last_seen_at=1700000000000)\n"),
-        Invalid("import time\nfrom customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='x', at=time.time()*1e3)\n",
+        Invalid("import time\n"
+                "from customerio import CustomerIO\n"
+                "CustomerIO('s','k').track('u', 'ev', plan='x', at=time.time()*1e3)\n",
                 sdk_version="==2.4"),
     ]  # fmt: skip
 
@@ -125,7 +138,8 @@ class MsTimestamp(Rule):
         if depth > 6:
             return None
         expr = self.resolver.bound_expression(expr)
-        if isinstance(expr, cst.Call) and len(expr.args) == 1 and _callee(expr) in ("int", "round", "math.floor", "math.ceil"):
+        rounding = ("int", "round", "math.floor", "math.ceil")
+        if isinstance(expr, cst.Call) and len(expr.args) == 1 and _callee(expr) in rounding:
             return self._epoch_unit(expr.args[0].value, literal_ok, depth + 1)
         if isinstance(expr, cst.Call) and not expr.args and "time.time_ns" in self._names(expr.func):
             return ("nanoseconds", 0)

@@ -58,24 +58,34 @@ class TrackSignature(Rule):
 
     VALID = [
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={'plan': 'pro'})\n"),
-        Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='pro')\n", sdk_version="==2.4"),
+        Valid("from customerio import CustomerIO\n"
+              "CustomerIO('s','k').track('u', 'ev', plan='pro')\n", sdk_version="==2.4"),
         Valid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', timestamp=1700000000)\n"),
-        Valid("from customerio import CustomerIO\nCustomerIO('s','k').identify('u', plan='pro')\n"),  # identify keeps **kwargs
+        Valid("from customerio import CustomerIO\n"
+              "CustomerIO('s','k').identify('u', plan='pro')\n"),  # identify keeps **kwargs
         Valid("from customerio import analytics\nanalytics.track('u', 'Signed Up', {'plan': 'pro'})\n"),
         Valid("import analytics\nanalytics.track('u', 'Signed Up', plan='pro')\n"),  # Segment: not ours
     ]
     INVALID = [
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', plan='pro', seats=3)\n",
-                fixed="from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={\"plan\": 'pro', \"seats\": 3})\n"),
-        Invalid("from customerio import CustomerIO\ncio = CustomerIO('s','k')\ncio.track_anonymous('a', 'ev', plan='pro', timestamp=1700000000)\n",
+                fixed="from customerio import CustomerIO\n"
+                      "CustomerIO('s','k').track('u', 'ev', data={\"plan\": 'pro', \"seats\": 3})\n"),
+        Invalid("from customerio import CustomerIO\n"
+                "cio = CustomerIO('s','k')\n"
+                "cio.track_anonymous('a', 'ev', plan='pro', timestamp=1700000000)\n",
                 sdk_version=">=2.4",
-                fixed="from customerio import CustomerIO\ncio = CustomerIO('s','k')\ncio.track_anonymous('a', 'ev', data={\"plan\": 'pro', \"timestamp\": 1700000000})\n"),
-        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={'plan': 'pro'})\n", sdk_version="==2.4"),
-        Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', {'plan': 'pro'})\n", sdk_version="<3"),
+                fixed="from customerio import CustomerIO\n"
+                      "cio = CustomerIO('s','k')\n"
+                      "cio.track_anonymous('a', 'ev', data={\"plan\": 'pro', \"timestamp\": 1700000000})\n"),
+        Invalid("from customerio import CustomerIO\n"
+                "CustomerIO('s','k').track('u', 'ev', data={'plan': 'pro'})\n", sdk_version="==2.4"),
+        Invalid("from customerio import CustomerIO\n"
+                "CustomerIO('s','k').track('u', 'ev', {'plan': 'pro'})\n", sdk_version="<3"),
         # written for 2.x: id= was an event attribute there, so it moves into data with the rest
         Invalid("from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', id=7, total=3)\n",
                 sdk_version=">=2.4",
-                fixed="from customerio import CustomerIO\nCustomerIO('s','k').track('u', 'ev', data={\"id\": 7, \"total\": 3})\n"),
+                fixed="from customerio import CustomerIO\n"
+                      "CustomerIO('s','k').track('u', 'ev', data={\"id\": 7, \"total\": 3})\n"),
         # customerio.analytics.track takes properties={...}, not keywords
         Invalid("from customerio import analytics\nanalytics.track('u', 'Signed Up', plan='pro')\n",
                 fixed="from customerio import analytics\n"

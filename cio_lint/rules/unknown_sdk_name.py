@@ -53,9 +53,12 @@ class UnknownSdkName(Rule):
 
     VALID = [
         Valid("from customerio import CustomerIO, Regions, SendEmailRequest\nCustomerIO('s','k').track('u', 'ev')\n"),
-        Valid("from customerio import CustomerIO\nCustomerIO('s','k').add_to_segment(1, ['u'])\n", sdk_version="==0.5.2"),
-        Valid("from customerio import SendEmailRequest\nSendEmailRequest(body_plain='x', cc=['a@b.c'], _from='a@b.c')\n"),
-        Valid("from customerio import SendEmailRequest\nSendEmailRequest(disable_css_preproceessing=True)\n", sdk_version="==2.4"),
+        Valid("from customerio import CustomerIO\n"
+              "CustomerIO('s','k').add_to_segment(1, ['u'])\n", sdk_version="==0.5.2"),
+        Valid("from customerio import SendEmailRequest\n"
+              "SendEmailRequest(body_plain='x', cc=['a@b.c'], _from='a@b.c')\n"),
+        Valid("from customerio import SendEmailRequest\n"
+              "SendEmailRequest(disable_css_preproceessing=True)\n", sdk_version="==2.4"),
         Valid("from customerio.track import CustomerIO\nfrom customerio.client_base import CustomerIOException\n"),
         Valid("import customerio\ncio = customerio.CustomerIO('s', 'k')\ncio.send_request('PUT', url, {})\n"),
         # a project's own package named customerio (outside the checked folder) is not the SDK
