@@ -12,9 +12,10 @@ import difflib
 import importlib
 import os
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from cio_lint import codes, report
 from cio_lint.config import ConfigError, Settings, SettingsSource, flag_values
@@ -25,7 +26,7 @@ from cio_lint.fix import NotWritten, decode_source, fix_text, wanted, write_atom
 from cio_lint.inventory import InventorySink
 from cio_lint.project import Project, project_for
 from cio_lint.parsing import MAX_SOURCE_BYTES, read_source, too_large
-from cio_lint.project.root import has_marker
+from cio_lint.project.root import find_root, has_marker
 from cio_lint.text import split_lines
 
 if TYPE_CHECKING:
@@ -520,7 +521,10 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
     """What every file of `project` sends, by absolute path: this run's files from their
     check, the project's other files (a run over some files of it: pre-commit, an editor)
     read and inventoried here, so project-level rules judge the whole project in both
-    front-ends. A directory without a project marker is only what the run checked."""
+    front-ends. A directory without a project marker is only what the run checked.
+
+    With the on-disk cache, the other files are not read again while they are unchanged
+    (`_InventorySnapshot`): a one-file run costs a walk and a stat per file."""
     inventories: Dict[Path, dict] = {}
     done = set()  # files this run checked: what they send is known already (or nothing)
     for r in members:
@@ -537,23 +541,189 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
     if root is None or not has_marker(root):
         return inventories
     roots: Dict[str, Optional[Path]] = {}  # directory -> its project's root (nested projects)
+    walked: List[str] = []
     for path in _walk(root, lambda where: settings, []):  # an unreadable directory: not judged
         text = os.path.abspath(path)
-        if text in done:
-            continue
         directory = os.path.dirname(text)
         if directory not in roots:
-            roots[directory] = project_for(Path(text), settings).root
-        if roots[directory] != root:
-            continue  # a nested project's own
-        data, problem = read_source(Path(text))  # the size cap, never a FIFO
-        if problem is not None:
+            roots[directory] = find_root(directory).path
+        if roots[directory] == root:  # else a nested project's own
+            walked.append(text)
+    if all(text in done for text in walked):
+        return inventories  # the run checked the whole project
+    snapshot = _InventorySnapshot(project, settings) if project.cache is not None else None
+    reused = snapshot.reuse(walked, done) if snapshot is not None else None
+    for text in walked:
+        if text in done:
             continue
-        module_name = project.module_name_at(text)
-        if might_use_sdk(data, project, module_name):
-            absolute = Path(text)
-            inventories[absolute] = file_inventory(data, settings, project, module_name, display(absolute))
+        if reused is not None and text in reused:
+            found = reused[text]
+        else:
+            data = snapshot.read(text) if snapshot is not None else _read_or_none(text)
+            found = _inventory_of(project, settings, text, data) if data is not None else None
+            if snapshot is not None:
+                snapshot.computed(text, found)
+        if found is not None:
+            inventories[Path(text)] = found
+    if snapshot is not None:
+        snapshot.save(walked)
     return inventories
+
+
+def _read_or_none(text: str) -> Optional[bytes]:
+    data, problem = read_source(Path(text))  # the size cap, never a FIFO
+    return data if problem is None else None
+
+
+def _inventory_of(project: Project, settings: Settings, text: str, data: bytes) -> Optional[dict]:
+    """What the file at `text` sends (None: the prefilter says it cannot involve the SDK)."""
+    module_name = project.module_name_at(text)
+    if not might_use_sdk(data, project, module_name):
+        return None
+    return file_inventory(data, settings, project, module_name, display(Path(text)))
+
+
+class _InventorySnapshot:
+    """What each file of a project sent when last read, kept in the on-disk cache with the
+    file's size and modification time, so that a run over one file (flake8, an editor,
+    pre-commit) does not read and prefilter the whole project again for CIO503/CIO504.
+
+    A file's inventory depends on its bytes and on what the modules it imports offer (their
+    summaries); whether it may involve the SDK at all, on which modules may provide (bytes
+    that mention `customerio`, and the import graph). So the saved inventories of unchanged
+    files hold as long as every file that changed (by size or time) keeps the same *facts*:
+    whether it mentions `customerio`, the project names it imports, and, when another file
+    may read it (it is imported by name, or lies in a package imported whole), the digest of
+    its summary (cio_lint.resolve.summaries). When a fact differs, or a file appeared or
+    disappeared, every file is read again. As git does, a file modified within `RACY_NS` of
+    the snapshot is not trusted by its time (it may have changed within the same tick), and a
+    file this run checked is saved with no time (its text may be an editor's buffer): next
+    time it is compared by its facts."""
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, project: Project, settings: Settings) -> None:
+        from cio_lint.engine import settings_fingerprint
+        from cio_lint.project.cache import digest
+
+        self.project = project
+        self.cache = project.cache
+        self.key = digest("inventories", self.cache.version, project.root, settings_fingerprint(settings),
+                          repr(project.sdk_version), project.index.shadows_sdk)  # fmt: skip
+        self.started = time.time_ns()
+        #: absolute path -> [mtime_ns or None, size or None, inventory or None, facts]
+        self.new: Dict[str, list] = {}
+        self._data: Dict[str, Optional[bytes]] = {}
+        self.dirty = False
+
+    def _relative(self, text: str) -> str:
+        prefix = os.path.join(os.fspath(self.project.root), "")
+        return text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, self.project.root)
+
+    def read(self, text: str) -> Optional[bytes]:
+        if text not in self._data:
+            self._data[text] = _read_or_none(text)
+        return self._data[text]
+
+    def facts(self, text: str) -> Optional[list]:
+        """[mentions customerio, [[project module, name or ""], ...] it imports] of the file as
+        it is on disk (None: unreadable, or in an encoding whose bytes cannot tell)."""
+        from cio_lint.engine import SDK_NEEDLE
+        from cio_lint.text import foreign_bom
+
+        data = self.read(text)
+        if data is None or foreign_bom(data) is not None:
+            return None
+        module = self.project.module_name_at(text)
+        imported = sorted({(m, n or "") for m, n in self.project.index.imported_names(data, module)})
+        return [SDK_NEEDLE in data, [list(pair) for pair in imported]]
+
+    def summary_digest(self, text: str, readable) -> str:
+        """The digest of the file's summary when another file may read it, else "-"."""
+        from cio_lint.resolve.summaries import for_project
+
+        module = self.project.module_name_at(text)
+        if not module or not readable(module):
+            return "-"
+        return for_project(self.project).digest_of(module)
+
+    @staticmethod
+    def readable_in(all_facts) -> Callable[[str], bool]:
+        """Which modules other files may read the summary of: those imported by name, and any
+        module inside one imported whole (`import shop` reads shop.cio.client by attribute)."""
+        named, whole = set(), set()
+        for facts in all_facts:
+            for module, name in (facts[1] if facts else ()):
+                named.add(module)
+                if not name:
+                    whole.add(module)
+        return lambda module: module in named or any(module.startswith(w + ".") for w in whole)
+
+    def _stat(self, text: str) -> List[Optional[int]]:
+        try:
+            st = os.stat(text)
+        except OSError:
+            return [None, None]
+        return [st.st_mtime_ns, st.st_size]
+
+    def reuse(self, walked: Sequence[str], done) -> Optional[Dict[str, Optional[dict]]]:
+        """The saved inventory of each unchanged file this run did not check, or None when
+        the snapshot cannot be trusted (then every file is read)."""
+        entry = self.cache.get_inventories(self.key)
+        if entry is None:
+            return None
+        files = entry["files"]
+        if set(files) != {self._relative(t) for t in walked}:
+            return None  # a file appeared or disappeared: module names may resolve elsewhere
+        if not all(isinstance(v, list) and len(v) == 4 and isinstance(v[3], list) and len(v[3]) == 3
+                   for v in files.values()):  # fmt: skip
+            return None
+        readable = self.readable_in(v[3][:2] for v in files.values())
+        trusted_before = entry["written"] - self.RACY_NS
+        reused: Dict[str, Optional[dict]] = {}
+        for text in walked:
+            saved = files[self._relative(text)]
+            stat = self._stat(text)
+            if saved[0] is not None and stat == saved[:2] and saved[0] < trusted_before:
+                self.new[text] = saved
+                if text not in done:
+                    reused[text] = saved[2] if isinstance(saved[2], dict) else None
+                continue
+            # changed, or not trusted by its time: do the others still see the same file?
+            facts = self.facts(text)
+            if facts is None or facts != saved[3][:2]:
+                return None
+            digest = self.summary_digest(text, readable)
+            if digest != saved[3][2]:
+                return None
+            keep = text not in done  # a checked file: no time, no inventory (see the docstring)
+            self.new[text] = [stat[0] if keep else None, stat[1] if keep else None, None, facts + [digest]]
+            self.dirty = self.dirty or self.new[text] != saved
+        return reused
+
+    def computed(self, text: str, inventory: Optional[dict]) -> None:
+        """`text` was read and inventoried (it changed, or the snapshot was not trusted)."""
+        self.dirty = True
+        stat = self._stat(text)
+        facts = self.new[text][3] if text in self.new else None
+        self.new[text] = [stat[0], stat[1], inventory, facts]
+
+    def save(self, walked: Sequence[str]) -> None:
+        if not self.dirty:
+            return
+        for text in walked:
+            if text not in self.new:  # checked in this run: its facts from disk, no time
+                self.new[text] = [None, None, None, None]
+        pending = [t for t in walked if self.new[t][3] is None]
+        for text in pending:
+            self.new[text][3] = self.facts(text)
+        if any(self.new[t][3] is None for t in pending):
+            return  # a file whose facts cannot be told: no snapshot
+        readable = self.readable_in(self.new[t][3][:2] for t in walked)
+        for text in pending:
+            self.new[text][3] = self.new[text][3][:2] + [self.summary_digest(text, readable)]
+        files = {self._relative(t): self.new[t] for t in walked}
+        self.cache.put_inventories(self.key, self.started, files)
 
 
 #: (root, settings, rule codes) -> [inventories by path relative to the root, the findings
@@ -575,7 +745,9 @@ def file_project_findings(project: Project, settings: Settings, path: Optional[P
     key = (project.root, settings, tuple(rule.CODE for rule in rules))
     walked = _walked.get(key)
     if walked is None:
-        found = project_inventories(project, settings) if path is not None else {}
+        # this file's inventory is the one given (its current text): the walk does not read it
+        this = Checked(path, shown, b"", [], path, sdk=True, inventory=inventory) if path is not None else None
+        found = project_inventories(project, settings, [this]) if this is not None else {}
         walked = _walked[key] = [{relative_to_root(p, project.root): d for p, d in found.items()}, None]
     files = walked[0]
     name = relative_to_root(path, project.root) if path is not None else shown

@@ -77,3 +77,76 @@ def test_files_the_cache_answers_start_no_worker(shop, monkeypatch):
     # one file changed: it alone is checked (below the size a worker pays for), the rest cached
     changed = check(shop, "-j2")
     assert any("send_5.py" in line and "CIO503" in line for line in changed) or changed != cold
+
+
+# ---------------------------------------------------------------------------------------------
+# A run over one file: the rest of the project from the snapshot of its inventories
+
+
+def _age(root: Path, seconds: float, *only: str) -> None:
+    """Date every file (or `only` these, under shop/) `seconds` back, so the snapshot trusts
+    them by their time (a file modified within two seconds of the snapshot never is)."""
+    import time
+
+    when = time.time() - seconds
+    for path in [root / "shop" / name for name in only] if only else root.rglob("*.py"):
+        os.utime(path, (when, when))
+
+
+def _reads(monkeypatch) -> Counter:
+    reads = Counter()
+    original = runner.read_source
+
+    def counting(path, *args, **kwargs):
+        reads[os.path.relpath(os.path.abspath(path))] += 1
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "read_source", counting)
+    return reads
+
+
+def one_file(root: Path, name: str) -> list:
+    return [line for line in check_paths(root, f"shop/{name}") if "CIO503" in line]
+
+
+def check_paths(root: Path, *paths: str) -> list:
+    project_module.forget()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli.cli, ["check", *paths, "--quiet", "-j1"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code in (0, 1), result.output
+    return sorted(line for line in result.output.splitlines() if " CIO" in line)
+
+
+def test_a_one_file_run_reads_no_other_file_while_the_project_is_unchanged(shop, monkeypatch):
+    _age(shop, 100)
+    first = one_file(shop, "send_0.py")
+    assert first and "send_0.py" in first[0]  # the whole project was read to judge it
+    reads = _reads(monkeypatch)
+    (shop / "shop" / "send_0.py").write_text(SEND.format(i=0, name="signedup") + "# edited\n")
+    assert one_file(shop, "send_0.py") == first
+    assert set(reads) == {os.path.join("shop", "send_0.py")}, reads
+
+
+def test_a_changed_file_the_run_did_not_check_is_read_again(shop):
+    _age(shop, 100)
+    assert one_file(shop, "send_1.py") == []  # send_0 spells it differently, send_1 is fine
+    for i in range(2, 9):  # the majority now spells it the other way: send_1 is the odd one
+        (shop / "shop" / f"send_{i}.py").write_text(SEND.format(i=i, name="signedup"))
+    _age(shop, 50, *(f"send_{i}.py" for i in range(2, 9)))  # older than the snapshot: told by size and time
+    assert one_file(shop, "send_1.py") != []
+
+
+def test_a_module_that_stops_providing_a_client_invalidates_the_snapshot(shop):
+    (shop / "shop" / "send_0.py").write_text(SEND.format(i=0, name="signed_up"))
+    (shop / "shop" / "direct.py").write_text("from customerio import CustomerIO\n\n"
+                                             "CustomerIO('s', 'k').track('u', 'signedup')\n")  # fmt: skip
+    _age(shop, 100)
+    assert one_file(shop, "direct.py") != []  # ten files spell it signed_up
+    # still mentions customerio and imports the same: only its summary differs
+    (shop / "shop" / "cio.py").write_text("from customerio import CustomerIO\n\nclient = object()\n")
+    _age(shop, 50, "cio.py")
+    assert one_file(shop, "direct.py") == []  # nothing sends through `client` any more

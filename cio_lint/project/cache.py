@@ -5,6 +5,7 @@
         CACHEDIR.TAG                   backup tools skip it; `cio-lint clean` checks it is ours
         <cio-lint version>/summaries/ab/<key>.json
         <cio-lint version>/results/cd/<key>.json
+        <cio-lint version>/inventories/ef/<key>.json   what each file of the project sends
 
 Keys are SHA-256 digests of everything an entry depends on: a summary of the module's bytes,
 name and the project facts that change it (cio_lint.resolve.summaries); a file's findings of
@@ -90,6 +91,18 @@ class Cache:
         if inventory is not None:
             payload["inventory"] = inventory
         self._put("results", key, payload)
+
+    # -- the project's inventories (cio_lint/runner.py: project_inventories) --------------------
+
+    def get_inventories(self, key: str) -> Optional[Dict[str, Any]]:
+        """{"written": ns, "files": {path: [mtime_ns, size, inventory, facts]}} under `key`."""
+        entry = self._get("inventories", key)
+        if entry is None or not isinstance(entry.get("files"), dict) or not isinstance(entry.get("written"), int):
+            return None
+        return entry
+
+    def put_inventories(self, key: str, written: int, files: Dict[str, list]) -> None:
+        self._put("inventories", key, {"written": written, "files": files})
 
     # -- storage --------------------------------------------------------------------------------
 
