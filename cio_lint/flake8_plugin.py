@@ -41,6 +41,7 @@ OPTIONS = {
     "cio_events": "events",
     "cio_event_name_pattern": "event-name-pattern",
     "cio_client_factories": "client-factories",
+    "cio_cache_dir": "cache-dir",
 }
 
 
@@ -72,6 +73,11 @@ class Checker:
         manager.add_option("--cio-client-factories", parse_from_config=True,
                            comma_separated_list=True, default=None,
                            help="cio-lint: module:function names that return Customer.io clients")
+        manager.add_option("--cio-cache-dir", parse_from_config=True, default=None,
+                           help="cio-lint: where its on-disk cache lives (default: .cio_lint_cache at the "
+                                "project root; shared with `cio-lint check`)")
+        manager.add_option("--cio-no-cache", parse_from_config=True, action="store_true", default=False,
+                           help="cio-lint: read and write no on-disk cache")
         # Rules that are off by default stay off in flake8 until selected explicitly.
         off = [e.code for e in catalogue.CATALOGUE if not e.default_enabled]
         if off:
@@ -90,6 +96,10 @@ class Checker:
             key: getattr(options, opt) for opt, key in OPTIONS.items()
             if getattr(options, opt, None) not in (None, [], "")
         }  # fmt: skip
+        if "cache-dir" in cls._flake8_options:  # relative to where flake8 runs, as the CLI's --cache-dir
+            cls._flake8_options["cache-dir"] = os.path.abspath(str(cls._flake8_options["cache-dir"]))
+        if getattr(options, "cio_no_cache", False):
+            cls._flake8_options["cache"] = False
         # flake8 parses --isolated in its preliminary pass and leaves it out of `options`
         # (always False there), so the command line is where a plugin can see it.
         cls._isolated = bool(getattr(options, "isolated", False)) or "--isolated" in sys.argv[1:]

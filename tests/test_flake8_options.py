@@ -44,3 +44,17 @@ def test_good_options_still_run_with_jobs(tmp_path):
     (tmp_path / "other.py").write_text(BAD_USE)
     result = flake8("--select", "CIO1", "-j", "2", "app.py", "other.py", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout.count("CIO101") == 2, result.stderr
+
+
+def test_the_plugin_shares_the_cache_and_its_options_move_or_turn_it_off(tmp_path, monkeypatch):
+    monkeypatch.delenv("CIO_LINT_NO_CACHE", raising=False)  # (conftest turns it off elsewhere; flake8 inherits it)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\n')
+    (tmp_path / "app.py").write_text(BAD_USE)
+    result = flake8("--select", "CIO1", "--cio-no-cache", "app.py", cwd=tmp_path)
+    assert result.returncode == 1 and "CIO101" in result.stdout, result.stderr
+    assert not (tmp_path / ".cio_lint_cache").exists()
+    result = flake8("--select", "CIO1", "--cio-cache-dir", "elsewhere", "app.py", cwd=tmp_path)
+    assert result.returncode == 1 and "CIO101" in result.stdout, result.stderr
+    assert (tmp_path / "elsewhere" / "CACHEDIR.TAG").is_file() and not (tmp_path / ".cio_lint_cache").exists()
+    result = flake8("--select", "CIO1", "app.py", cwd=tmp_path)  # the default: the CLI's cache
+    assert result.returncode == 1 and (tmp_path / ".cio_lint_cache" / "CACHEDIR.TAG").is_file()
