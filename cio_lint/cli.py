@@ -3,8 +3,6 @@ and renders what comes back with cio_lint/report.py."""
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 import sys
 from pathlib import Path
@@ -12,7 +10,6 @@ from pathlib import Path
 import click
 
 from cio_lint import __version__, codes, command, replay, report, sdk
-from cio_lint import rules as rule_registry
 from cio_lint.command import EXIT_ERROR
 from cio_lint.config import OUTPUT_FORMATS, ConfigError, SettingsSource
 from cio_lint.plan import summary as plan_summary
@@ -138,30 +135,9 @@ def perform(printed: command.Printed, output_file) -> None:
 def rule(selector, show_all, output_format) -> None:
     """Explain a rule, by CODE, NAME or code prefix (CIO1: every 1xx rule): what it does, why,
     an example, the fix."""
-    if show_all and selector:
-        click.echo("cio-lint: error: give a rule or --all, not both", err=True)
-        sys.exit(EXIT_ERROR)
-    if not show_all and not selector and output_format != "markdown":
-        click.echo("cio-lint: error: give a rule code or name (e.g. CIO101), or --all", err=True)
-        sys.exit(EXIT_ERROR)
-    entries = rule_registry.explanations()
-    one = False  # a code or a name asks for one rule (json: an object, not a list)
-    if selector:
-        one = rule_registry.rule_for(selector) is not None or selector.strip().lower() in (
-            codes.PARSE_ERROR_NAME, codes.PARSE_ERROR_CODE.lower())
-        entries = [e for e in entries if rule_registry.matches(e["code"], [selector.strip()])]
-        if not entries:
-            close = difflib.get_close_matches(selector.lower(), [e.name for e in codes.CATALOGUE], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            click.echo(f"cio-lint: error: unknown rule {selector!r}{hint}", err=True)
-            sys.exit(EXIT_ERROR)
-    if output_format == "markdown":
-        click.echo(rule_registry.rule_table_markdown([e["code"] for e in entries] if selector else None), nl=False)
-        return
-    if output_format == "json":
-        click.echo(json.dumps(entries[0] if one else entries, indent=2))
-        return
-    click.echo("\n\n".join(rule_registry.explanation_text(e) for e in entries))
+    printed = command.explain(selector, show_all, output_format)
+    perform(printed, None)
+    sys.exit(printed.exit_code)
 
 
 @cli.command()

@@ -217,3 +217,43 @@ def inventory(paths: Sequence[str], output_format: str, output_file: Optional[st
     verb = "wrote" if existing is None else "added to"
     printed.err(f"{verb} {write_plan}: " + ("; ".join(added) if added else "an empty plan (the code sends nothing)"))
     return printed
+
+
+def explain(selector: Optional[str], show_all: bool, output_format: str) -> Printed:
+    """`cio-lint rule`: a rule's explanation by CODE, NAME or code prefix, or every rule's
+    (text, json, or the README's markdown table)."""
+    import difflib
+    import json
+
+    from cio_lint import codes
+    from cio_lint import rules as rule_registry
+
+    printed = Printed()
+    if show_all and selector:
+        printed.err("cio-lint: error: give a rule or --all, not both")
+        printed.exit_code = EXIT_ERROR
+        return printed
+    if not show_all and not selector and output_format != "markdown":
+        printed.err("cio-lint: error: give a rule code or name (e.g. CIO101), or --all")
+        printed.exit_code = EXIT_ERROR
+        return printed
+    entries = rule_registry.explanations()
+    one = False  # a code or a name asks for one rule (json: an object, not a list)
+    if selector:
+        one = rule_registry.rule_for(selector) is not None or selector.strip().lower() in (
+            codes.PARSE_ERROR_NAME, codes.PARSE_ERROR_CODE.lower())
+        entries = [e for e in entries if rule_registry.matches(e["code"], [selector.strip()])]
+        if not entries:
+            close = difflib.get_close_matches(selector.lower(), [e.name for e in codes.CATALOGUE], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            printed.err(f"cio-lint: error: unknown rule {selector!r}{hint}")
+            printed.exit_code = EXIT_ERROR
+            return printed
+    if output_format == "markdown":
+        shown = [e["code"] for e in entries] if selector else None
+        printed.writes.append((OUT, rule_registry.rule_table_markdown(shown)))
+    elif output_format == "json":
+        printed.writes.append((OUT, json.dumps(entries[0] if one else entries, indent=2) + "\n"))
+    else:
+        printed.writes.append((OUT, "\n\n".join(rule_registry.explanation_text(e) for e in entries) + "\n"))
+    return printed
