@@ -67,6 +67,9 @@ ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "TERM", "PYTHONIOENCODING", "PYTHONUTF
 ANCESTOR_FILES = ("pyproject.toml", "setup.cfg", "setup.py", ".gitignore")
 #: directories below a root the run never reads unless its walk entered them
 NEVER_READ = ("node_modules",)
+#: a fingerprint larger than this is not taken (a run from a home directory without project
+#: markers would stat everything below it twice); such runs are simply not replayed
+MAX_ENTRIES = 20_000
 
 _argv: Optional[List[str]] = None
 
@@ -241,6 +244,8 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
             except OSError:
                 return None
             fingerprint[here] = ["d", mtime]
+            if len(fingerprint) + len(entries) > MAX_ENTRIES:
+                return None
             for entry in entries:
                 path = entry.path
                 if path in skip or entry.name == "__pycache__":

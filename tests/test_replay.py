@@ -222,3 +222,12 @@ def test_a_broken_record_is_ignored(shop):
         path.write_text("{not json")
     again = cio(shop, ".")
     assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+
+
+def test_a_tree_too_large_to_fingerprint_cheaply_is_not_recorded(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    for i in range(30):
+        (tmp_path / "a" / f"m{i}.py").write_text("")
+    assert replay.take([str(tmp_path)]) is not None
+    monkeypatch.setattr(replay, "MAX_ENTRIES", 20)
+    assert replay.take([str(tmp_path)]) is None
