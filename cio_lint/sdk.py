@@ -1185,6 +1185,17 @@ CDP_TRACK_CALLABLE = "Client.track"
 CDP_PROPERTIES_PARAM = "properties"
 
 
+#: Where each top-level name of the SDK is importable without the package's `__init__.py`
+#: (which customerio-cdp-analytics replaces with an empty file: CIO604's advice); names not
+#: listed live in SUBMODULE_OF_OTHERS.
+SUBMODULE_OF: Mapping[str, str] = {
+    **{c.name: q.rsplit(".", 1)[0] for c in CLASSES + REQUEST_CLASSES for q in c.qualnames if q.count(".") == 2},
+    "CustomerIOException": "customerio.client_base",
+    "Regions": "customerio.regions",
+}
+SUBMODULE_OF_OTHERS = "customerio.track"
+
+
 def in_package(module: str) -> bool:
     """Is the dotted name `module` the `customerio` package or something inside it? (Whether
     the project shadows the package with its own is the project index's to say.)"""

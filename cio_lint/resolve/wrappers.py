@@ -124,7 +124,7 @@ class Wrappers:
             return None
         for name in sorted(self.resolver.qualified_names(func)):
             absolute = modules.absolute(name, self.module)
-            if absolute and modules.is_project_name(absolute) and absolute.split(".")[0] != "customerio":
+            if absolute and modules.is_project_name(absolute) and not sdk.in_package(absolute):
                 return absolute
         return None
 

@@ -13,15 +13,6 @@ from cio_lint.rules.base import Invalid, Rule, Valid
 #: without importing this module, so runs over projects without the conflict import no rule).
 PROJECT_GATE = "project.distribution_conflict"
 
-#: Where each top-level name of the SDK is importable without the package's `__init__.py`,
-#: which customerio-cdp-analytics replaces with an empty file.
-_SUBMODULE_OF = {
-    **{c.name: q.rsplit(".", 1)[0] for c in sdk.CLASSES + sdk.REQUEST_CLASSES for q in c.qualnames
-       if q.count(".") == 2},
-    "CustomerIOException": "customerio.client_base",
-    "Regions": "customerio.regions",
-}
-
 
 def breakage(name: str = "CustomerIO") -> str:
     """What goes wrong: the import the CDP package's empty __init__.py breaks (sdk.CANNOT_IMPORT,
@@ -118,7 +109,7 @@ class SdkDistributionConflict(Rule):
         self.done = True
         sdk_decl, cdp_decl = self.conflict
         name = broken[0]
-        where = _SUBMODULE_OF.get(name, "customerio.track")
+        where = sdk.SUBMODULE_OF.get(name, sdk.SUBMODULE_OF_OTHERS)
         self.report(
             node,
             f"{breakage(name)} ({cdp_decl.path.name}:{cdp_decl.line}); use {where}",
