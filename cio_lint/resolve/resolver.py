@@ -48,6 +48,7 @@ from cio_lint.resolve.sdk_values import (  # noqa: F401 - re-exported: the resol
 )
 from cio_lint.resolve.containers import item_value
 from cio_lint.resolve.literals import literal_text
+from cio_lint.resolve.own_scope import OwnScopeVisitor
 from cio_lint.resolve.values import SplatKey, splat_keys
 
 if TYPE_CHECKING:
@@ -561,21 +562,7 @@ def _returns(node: cst.CSTNode) -> List[cst.Return]:
     return visitor.found
 
 
-class _OwnBody(cst.CSTVisitor):
-    """Visits one function body without entering the functions, classes and lambdas nested
-    in it: their `return`s and their `self` belong to another scope."""
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-class _Returns(_OwnBody):
+class _Returns(OwnScopeVisitor):
     # (one class for every search: the engine's fast visits plan per visitor class)
     def __init__(self) -> None:
         super().__init__()
@@ -621,7 +608,7 @@ def _add_annotated(add, name: str, node: cst.AnnAssign) -> None:
         add(name, "annotation", node.annotation.annotation)
 
 
-class _SelfAssignments(_OwnBody):
+class _SelfAssignments(OwnScopeVisitor):
     """Collects `self.<attr> = value` in one method body."""
 
     def __init__(self, self_name: str, add) -> None:

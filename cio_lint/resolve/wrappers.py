@@ -30,6 +30,7 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from cio_lint import sdk
+from cio_lint.resolve.own_scope import OwnScopeVisitor
 from cio_lint.resolve.wrapper_records import (  # noqa: F401 - re-exported
     MAX_DEPTH, CallsWrapper, Reach, Wrapper, compose, compose_calls, expand, resolve_ref)
 
@@ -379,19 +380,10 @@ def _class_of_first_param(resolver: "Resolver", param: cst.Param) -> Optional[cs
     return cls if isinstance(cls, cst.ClassDef) else None
 
 
-class _OwnCalls(cst.CSTVisitor):
+class _OwnCalls(OwnScopeVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.found: List[cst.Call] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Call(self, node: cst.Call) -> None:
         self.found.append(node)

@@ -5,6 +5,7 @@ from typing import Iterator, List, Optional
 import libcst as cst
 
 from cio_lint import sdk
+from cio_lint.resolve.own_scope import OwnScopeVisitor
 from cio_lint.rules.base import Invalid, Rule, Valid
 
 _EFFECT = sdk.EXCEPTION_ATTRIBUTE
@@ -178,7 +179,7 @@ class ExceptionAttribute(Rule):
         return bool(types) and all(self.resolver.sdk_names(t) & set(sdk.EXCEPTION_QUALNAMES) for t in types)
 
 
-class _Reads(cst.CSTVisitor):
+class _Reads(OwnScopeVisitor):
     """Loads of `<name>.<missing attribute>` in a handler body; `guarded` when the body tests
     or assigns the name (hasattr/getattr/setattr, `name = ...`, `name.attr = ...`)."""
 
@@ -190,15 +191,6 @@ class _Reads(cst.CSTVisitor):
 
     def _is_name(self, expr: Optional[cst.BaseExpression]) -> bool:
         return isinstance(expr, cst.Name) and expr.value == self.name
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in ("hasattr", "getattr", "setattr", "vars"):
