@@ -163,8 +163,9 @@ def find_store(argv: Sequence[str], cwd: str) -> Optional[str]:
 
 
 def record_path(store: str, key: str) -> str:
+    """Where cio_lint/project/cache.py's Cache.put_run keeps the record under `key`."""
     version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in __version__)
-    return os.path.join(store, version, "runs", f"{key}.json")
+    return os.path.join(store, version, "runs", key[:2], f"{key}.json")
 
 
 def unchanged(fingerprint: Dict[str, list]) -> bool:
@@ -257,8 +258,9 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
                         stack.append(path)
                 else:
                     keep(path, "f")
-    for top in tops:  # above each root: what decides roots, settings and ignores (not the
-        # directories' mtimes: /tmp or a home directory changes all the time for other reasons)
+    # Above each root (the walk's directories are below one): what decides roots, settings and
+    # ignores; not the directories' mtimes (/tmp or a home directory change all the time).
+    for top in sorted({os.path.abspath(r) for r in roots}):
         parent = os.path.dirname(top)
         while ok and parent + os.sep + "." not in fingerprint:
             keep(parent + os.sep + ".", "r")
@@ -309,8 +311,10 @@ def _never_read(entry: os.DirEntry) -> bool:
 class Recording:
     """What `start` saw before a run, for `keep` to compare with after it."""
 
-    def __init__(self, store: str, roots: Sequence[str], started_ns: int, before: Dict[str, list]) -> None:
+    def __init__(self, store: str, roots: Sequence[str], started_ns: int, before: Dict[str, list],
+                 store_existed: bool) -> None:  # fmt: skip
         self.store, self.roots, self.started_ns, self.before = store, roots, started_ns, before
+        self.store_existed = store_existed
 
 
 def start(options) -> Optional[Recording]:
@@ -329,18 +333,17 @@ def _start(options) -> Optional[Recording]:
     if options.no_cache or options.fix or options.diff or options.add_noqa or options.output_file \
             or options.stdin_filename or "-" in options.targets():  # fmt: skip
         return None
-    store = _store_used(options)
-    if store is None:
-        return None
     from cio_lint.project.root import find_root
 
-    # The run is about to create its cache there; created now, the directory holding it does
-    # not look changed by the run when `keep` compares.
-    os.makedirs(store, exist_ok=True)
-    started_ns = time.time_ns()
     roots = sorted({os.fspath(find_root(os.path.abspath(t)).path) for t in options.targets()})
+    store = _store_used(options, roots)
+    if store is None:
+        return None
+    started_ns = time.time_ns()
     before = take(roots, (), {store})
-    return Recording(store, roots, started_ns, before) if before is not None else None
+    if before is None:
+        return None
+    return Recording(store, roots, started_ns, before, os.path.isdir(store))
 
 
 def keep(recording: Optional[Recording], options, printed) -> None:
@@ -363,11 +366,12 @@ def _keep(recording: Recording, options, printed) -> None:
            for where, text in printed.writes):  # fmt: skip
         return  # raw bytes, or colour that click.echo may strip: replayed differently
     cwd = os.getcwd()
-    if find_store(_argv, cwd) != recording.store:  # the next run would not find the record
+    found = find_store(_argv, cwd)
+    if found is not None and found != recording.store:  # the next run would look elsewhere
         return
     after = take(recording.roots, outcome.walked, {recording.store}, printed.files_read)
-    if after is None or any(after.get(path) != state for path, state in recording.before.items()):
-        return  # something changed while the run read it
+    if after is None or _changed_during_run(recording, after, outcome.walked, printed.files_read):
+        return
     package = os.path.dirname(os.path.abspath(__file__))  # cio-lint's own code (editable installs)
     own = take([package])
     if own is None:
@@ -376,22 +380,34 @@ def _keep(recording: Recording, options, printed) -> None:
     fingerprint = trusted(after, recording.started_ns)
     if fingerprint is None:
         return
-    key = run_key(_argv, cwd)
-    record = {"version": __version__, "key": key, "argv": _argv, "writes": printed.writes,
-              "exit_code": printed.exit_code, "fingerprint": fingerprint}  # fmt: skip
-    path = record_path(recording.store, key)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     from pathlib import Path
 
-    from cio_lint.project.cache import write_atomic
+    from cio_lint.project.cache import Cache
 
-    write_atomic(Path(path), json.dumps(record, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    key = run_key(_argv, cwd)
+    Cache(Path(recording.store)).put_run(key, {"argv": _argv, "writes": printed.writes,
+                                               "exit_code": printed.exit_code, "fingerprint": fingerprint})
 
 
-def _store_used(options) -> Optional[str]:
-    """Where this run's cache is, when the next run can find it from the working directory
-    (--cache-dir, or the default place at the working directory's project root); None when
-    the run keeps no cache or keeps it where `find_store` would not look (a cache-dir key)."""
+def _changed_during_run(recording: Recording, after: Dict[str, list], walked: Iterable[str],
+                        files_read: Iterable[str]) -> bool:  # fmt: skip
+    """Did anything the run read change between `start` and now? Paths only `after` knows
+    are those the run showed it read: below a directory its walk entered that the first
+    fingerprint leaves out (a hidden one), and configuration files outside the roots."""
+    grown = os.path.dirname(recording.store) if not recording.store_existed else None  # the run made its cache
+    for path, state in recording.before.items():
+        if after.get(path) != state and path != grown:
+            return True
+    entered = tuple(d + os.sep for d in walked if d not in recording.before)
+    known = set(recording.before) | {os.path.abspath(f) for f in files_read}
+    return any(path not in known and not path.startswith(entered) for path in after)
+
+
+def _store_used(options, roots: Sequence[str]) -> Optional[str]:
+    """Where this run's record goes: --cache-dir, else the cache at the working directory's
+    project root when every target is in that project (a run from elsewhere would make a
+    cache where the run itself makes none); None when the run keeps no cache, or keeps it where
+    `find_store` would not look (a `cache-dir` key)."""
     if options.cache_dir:
         return os.path.abspath(options.cache_dir)
     from pathlib import Path
@@ -401,7 +417,8 @@ def _store_used(options) -> Optional[str]:
 
     cwd = Path.cwd()
     settings = options.settings_source().for_path(cwd)
-    if not settings.cache or settings.cache_dir:
+    root = find_root(cwd).path
+    if not settings.cache or settings.cache_dir or list(roots) != [os.fspath(root)]:
         return None
-    used = cache_dir_for(find_root(cwd).path, settings)
+    used = cache_dir_for(root, settings)
     return os.path.abspath(used) if used is not None else None

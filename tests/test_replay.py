@@ -70,7 +70,7 @@ def cio(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def records(root: Path) -> list:
-    return sorted((root / DEFAULT_DIR).glob("*/runs/*.json"))
+    return sorted((root / DEFAULT_DIR).glob("*/runs/*/*.json"))
 
 
 def tamper(root: Path, marker: str = "REPLAYED") -> None:
@@ -231,3 +231,23 @@ def test_a_tree_too_large_to_fingerprint_cheaply_is_not_recorded(tmp_path, monke
     assert replay.take([str(tmp_path)]) is not None
     monkeypatch.setattr(replay, "MAX_ENTRIES", 20)
     assert replay.take([str(tmp_path)]) is None
+
+
+def test_the_record_is_where_the_fast_path_looks(tmp_path):
+    from cio_lint.project.cache import Cache
+
+    Cache(tmp_path / "c").put_run("ab" * 32, {"writes": []})
+    assert Path(replay.record_path(str(tmp_path / "c"), "ab" * 32)).is_file()
+    assert replay.find_store(["check", "--cache-dir", "x"], str(tmp_path)) == os.path.abspath("x")
+
+
+def test_a_run_from_outside_the_project_makes_no_cache_where_it_runs(shop, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "pyproject.toml").write_text("[project]\nname = 'other'\n")
+    _age(tmp_path)
+    environment = {k: v for k, v in os.environ.items() if k not in (NO_CACHE_VARIABLE, replay.NO_REPLAY_VARIABLE)}
+    subprocess.run([sys.executable, "-m", "cio_lint", "check", str(shop)], cwd=elsewhere, env=environment,
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert not (elsewhere / DEFAULT_DIR).exists()
+    assert records(shop) == []  # kept nowhere: the next run from `elsewhere` would not find it

@@ -104,6 +104,12 @@ class Cache:
     def put_inventories(self, key: str, written: int, files: Dict[str, list]) -> None:
         self._put("inventories", key, {"written": written, "files": files})
 
+    # -- replay records (cio_lint/replay.py reads them without importing this module) ----------
+
+    def put_run(self, key: str, record: Dict[str, Any]) -> None:
+        """A run's record: its writes, exit status and fingerprint (cio_lint/replay.py)."""
+        self._put("runs", key, record)
+
     # -- storage --------------------------------------------------------------------------------
 
     def _path(self, kind: str, key: str) -> Path:
