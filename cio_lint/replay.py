@@ -123,7 +123,7 @@ def _replay(argv: List[str]) -> Optional[int]:
             streams[where].write(text)
             streams[where].flush()
     except BrokenPipeError:  # `cio-lint check | head`, as the usual run answers it
-        _quiet_stdout()
+        quiet_stdout()
         return 2
     return int(record["exit_code"])
 
@@ -205,7 +205,10 @@ def _names_digest(directory: str, requirements_only: bool = False) -> str:
     return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again (a
+    reader that closed the pipe: `cio-lint check | head`). Here, not in report.py, because the
+    fast path imports nothing else of cio-lint; report.py uses it from here."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -357,10 +360,8 @@ def keep(recording: Optional[Recording], options, printed) -> None:
 
 
 def _keep(recording: Recording, options, printed) -> None:
-    from cio_lint import command
-
     outcome = printed.outcome
-    if outcome is None or outcome.errors or printed.exit_code == command.EXIT_ERROR:
+    if outcome is None or outcome.errors or printed.exit_code not in (0, 1):  # 2: the run was incomplete
         return
     if any(where not in ("err", "out", "report") or "\x1b" in text and where != "report"
            for where, text in printed.writes):  # fmt: skip

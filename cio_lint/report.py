@@ -18,6 +18,7 @@ from urllib.parse import quote
 from cio_lint import __version__
 from cio_lint import rules as rule_registry
 from cio_lint.finding import SAFE, Finding
+from cio_lint.replay import quiet_stdout
 from cio_lint.text import credential_spans, decode_source, mask_spans, split_lines
 
 HELP_URI = "https://github.com/cio-lint/cio-lint/blob/main/README.md#{anchor}"
@@ -451,15 +452,6 @@ def render(findings, results, fmt, color, show_source, unsafe: bool = False) -> 
             decoded = decode_source(r.data) if r.findings else None
             sources[r.shown] = split_lines(decoded[0]) if decoded else []  # as Python numbers lines
     return text(findings, color, show_source, sources, unsafe)
-
-
-def quiet_stdout() -> None:
-    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, AttributeError, ValueError):
-        pass
 
 
 def emit(out: str, output_file: Optional[str]) -> None:
