@@ -251,3 +251,14 @@ def test_a_run_from_outside_the_project_makes_no_cache_where_it_runs(shop, tmp_p
                    capture_output=True, timeout=120)  # fmt: skip
     assert not (elsewhere / DEFAULT_DIR).exists()
     assert records(shop) == []  # kept nowhere: the next run from `elsewhere` would not find it
+
+
+@pytest.mark.parametrize("flags", [("--statistics",), ("--format", "json"), ("--format", "sarif"), ("--show-source",),
+                                   ("--show-fixes",), ("-q",), ("--exit-zero",)])  # fmt: skip
+def test_a_replay_prints_what_the_run_would_print(shop, flags):
+    recorded = cio(shop, ".", *flags)
+    replayed = cio(shop, ".", *flags)
+    direct = cio(shop, ".", *flags, CIO_LINT_NO_REPLAY="1")
+    assert records(shop), "the first run kept a record"
+    for run in (recorded, replayed):
+        assert (run.returncode, run.stdout, run.stderr) == (direct.returncode, direct.stdout, direct.stderr)
