@@ -70,6 +70,8 @@ NEVER_READ = ("node_modules",)
 #: a fingerprint larger than this is not taken (a run from a home directory without project
 #: markers would stat everything below it twice); such runs are simply not replayed
 MAX_ENTRIES = 20_000
+#: records kept per cache (the newest)
+MAX_RECORDS = 64
 
 _argv: Optional[List[str]] = None
 
@@ -388,6 +390,22 @@ def _keep(recording: Recording, options, printed) -> None:
     key = run_key(_argv, cwd)
     Cache(Path(recording.store)).put_run(key, {"argv": _argv, "writes": printed.writes,
                                                "exit_code": printed.exit_code, "fingerprint": fingerprint})
+    _forget_old_records(os.path.dirname(os.path.dirname(record_path(recording.store, key))))
+
+
+def _forget_old_records(runs: str) -> None:
+    """Keep the MAX_RECORDS newest records: pre-commit runs a new command line per commit, and
+    each would otherwise stay (a record of a big project is ~100 KB)."""
+    found = []
+    for sub in os.scandir(runs):
+        if sub.is_dir(follow_symlinks=False):
+            found += [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(sub.path)
+                      if entry.name.endswith(".json")]  # fmt: skip
+    for _, path in sorted(found, reverse=True)[MAX_RECORDS:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _changed_during_run(recording: Recording, after: Dict[str, list], walked: Iterable[str],

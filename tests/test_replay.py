@@ -262,3 +262,20 @@ def test_a_replay_prints_what_the_run_would_print(shop, flags):
     assert records(shop), "the first run kept a record"
     for run in (recorded, replayed):
         assert (run.returncode, run.stdout, run.stderr) == (direct.returncode, direct.stdout, direct.stderr)
+
+
+def test_only_the_newest_records_are_kept(shop, monkeypatch):
+    """In-process: the oldest records go once there are more than MAX_RECORDS."""
+    from click.testing import CliRunner
+
+    from cio_lint import cli
+
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.chdir(shop)
+    monkeypatch.setattr(replay, "MAX_RECORDS", 2)
+    for select in ("CIO1", "CIO2", "CIO3"):
+        monkeypatch.setattr(replay, "_argv", ["check", ".", "--select", select])
+        CliRunner().invoke(cli.cli, ["check", ".", "--select", select])
+    kept = records(shop)
+    assert len(kept) == 2
+    assert {json.loads(p.read_text())["argv"][-1] for p in kept} == {"CIO2", "CIO3"}
