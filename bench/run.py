@@ -548,11 +548,14 @@ def realistic(work: Path, args, cio, extra, only, rows, ratios) -> None:
         ruff_cmd = Command("ruff check E9,F (--no-cache)", ruff + ruff_args, root)
         base = cio + [".", "--quiet", "--exit-zero"] + extra
         cold = Command("cio-lint check (cold: empty cache)", base, root, before=_emptier(cache))
-        warm = Command("cio-lint check (warm)", base, root)
+        warm = Command("cio-lint check (warm: nothing changed, replayed)", base, root)
+        # the same warm run without the replay (cio_lint/replay.py): what the per-file cache does
+        per_file = Command("cio-lint check (warm, CIO_LINT_NO_REPLAY=1)", base, root,
+                           env={**os.environ, "CIO_LINT_NO_REPLAY": "1"})  # fmt: skip
         changed_file = tree.wrapper_users[0]
         changed = Command(f"cio-lint check (1 file changed: {changed_file.name})", base, root,
                           before=_editor(changed_file))  # fmt: skip
-        samples = measure([ruff_cmd, cold, warm, changed], args.runs, args.timeout)
+        samples = measure([ruff_cmd, cold, warm, per_file, changed], args.runs, args.timeout)
         for name, sample in samples.items():
             rows.append((label, name, sample, files))
         r = samples[ruff_cmd.label].median
