@@ -20,7 +20,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from cio_lint import sdk
@@ -173,7 +172,7 @@ def _message(resolver, call, target) -> Send:
         _dict_fields(resolver, data, send, cdp=False)
     else:
         # `request.message_data = {...}` after construction: what is sent is not here
-        send.open = _assigns_attribute(resolver.module, "message_data")
+        send.open = _assigns_attribute(resolver, "message_data")
     send.open = send.open or target.args.dynamic
     return send
 
@@ -220,32 +219,17 @@ def _is_none(expr) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
 
 
-def _assigns_attribute(module, attr: str) -> bool:
+def _assigns_attribute(resolver, attr: str) -> bool:
     """Does the module assign `<something>.<attr> = ...` anywhere? (rare: only asked for a
-    request built without message_data). A visitor, not libcst.matchers: importing that
-    generated module costs about 0.2 s, more than a whole check of a small project."""
-    visitor = _attribute_assignments()(attr)
-    module.visit(visitor)
-    return visitor.found
-
-
-@lru_cache(maxsize=None)
-def _attribute_assignments() -> type:
-    """The visitor class, made once (LibCST is imported only when a file needs it)."""
+    request built without message_data). Read from the parent map the resolver already has
+    (every node of the module): no walk of the tree, and not libcst.matchers, whose import
+    (a generated module) costs about 0.2 s."""
     import libcst as cst
+    from libcst.metadata import ParentNodeProvider
 
-    class AttributeAssignments(cst.CSTVisitor):
-        def __init__(self, attr: str) -> None:
-            super().__init__()
-            self.attr = attr
-            self.found = False
-
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            target = node.target
-            if isinstance(target, cst.Attribute) and target.attr.value == self.attr:
-                self.found = True
-
-    return AttributeAssignments
+    return any(isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Attribute)
+               and node.target.attr.value == attr
+               for node in resolver.wrapper.resolve(ParentNodeProvider))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,16 +392,29 @@ def _visitor_base():
     return cst.BatchableCSTVisitor
 
 
+_COLLECTOR: list = []  # the collector class, made once LibCST is imported
+
+
 def collector(context):
     """A batched visitor recording what each SDK call of the file sends."""
+    if not _COLLECTOR:
+        _COLLECTOR.append(_collector_class())
+    return _COLLECTOR[0](context)
+
+
+def _collector_class():
+    """One class for every file (LibCST is imported lazily, so it is made on first use). A
+    class made per file, closing over that file's context, lived on in the engine's cache of
+    visitor methods (keyed by class) and kept every checked file's tree alive."""
     base = _visitor_base()
 
     class _Collector(base):
         # (`failure` is the rules' protocol with the engine: a collector never has one)
         failure = None
 
-        def __init__(self) -> None:
+        def __init__(self, context) -> None:
             super().__init__()
+            self.context = context
             self.error: Optional[BaseException] = None
             self.found: List[Send] = []
 
@@ -425,7 +422,7 @@ def collector(context):
             if self.error is not None:
                 return
             try:
-                found = sends(context.resolver, node)
+                found = sends(self.context.resolver, node)
             except RecursionError:
                 raise
             except Exception as exc:  # a bug here must not cost the file its findings
@@ -439,9 +436,9 @@ def collector(context):
                 return {**empty_file_inventory(), "error": f"{type(self.error).__name__}: {self.error}"}
             if not self.found:
                 return empty_file_inventory()
-            return {"format": FILE_FORMAT, "sends": [send_record(s, context.position) for s in self.found]}
+            return {"format": FILE_FORMAT, "sends": [send_record(s, self.context.position) for s in self.found]}
 
-    return _Collector()
+    return _Collector
 
 
 class InventorySink:

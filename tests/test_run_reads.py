@@ -150,3 +150,36 @@ def test_a_module_that_stops_providing_a_client_invalidates_the_snapshot(shop):
     (shop / "shop" / "cio.py").write_text("from customerio import CustomerIO\n\nclient = object()\n")
     _age(shop, 50, "cio.py")
     assert one_file(shop, "direct.py") == []  # nothing sends through `client` any more
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory: a checked file's tree is gone once its check is done
+
+
+def test_no_checked_files_tree_outlives_its_check(tmp_path):
+    import gc
+
+    import libcst as cst
+
+    from cio_lint.config import Settings
+    from cio_lint.engine import lint_bytes
+    from cio_lint.inventory import InventorySink
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\n')
+    settings = Settings()
+    project = project_module.project_for(tmp_path / "a.py", settings)
+
+    def alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, cst.Module))
+
+    # (an inventory and a call through a project wrapper: the two paths that kept trees alive)
+    source = ("from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\n\n\n"
+              "def send(user_id, name):\n    cio.track(user_id, name)\n\n\n"
+              "send('', 'Signed Up')\ncio.identify(id='')\n")  # fmt: skip
+    lint_bytes(source, "warm.py", settings, project, inventory=InventorySink())  # imports, caches
+    before = alive()
+    for i in range(5):
+        found = lint_bytes(source + f"# {i}\n", f"f{i}.py", settings, project, inventory=InventorySink())
+        assert found
+    assert alive() == before
