@@ -162,7 +162,8 @@ def _lint(data, path, settings, project, rules, module_name, inventory) -> List[
         rules = rule_registry.select_rules(settings.select, settings.ignore, settings.extend_select)
     if not rules and inventory is None:
         return []
-    findings = _check(data, path, settings, project, rules, module_name, inventory)
+    with parsing.paused_gc():  # (around the call: the tree is freed before collection resumes)
+        findings = _check(data, path, settings, project, rules, module_name, inventory)
     if not codes.parse_error_enabled(settings.select, settings.ignore, settings.extend_select):
         findings = [f for f in findings if f.code != PARSE_ERROR]
     return findings

@@ -257,7 +257,10 @@ class Summaries:
             cached = self.cache.get_summary(module, data, self._key_extra(module))
             if cached is not None:
                 return cached
-        made = self._parse(module, data)
+        from cio_lint.parsing import paused_gc
+
+        with paused_gc():  # (around the call: the tree is freed before collection resumes)
+            made = self._parse(module, data)
         if self.cache is not None and module not in self.failures:
             self.cache.put_summary(module, data, self._key_extra(module), made)
         return made
