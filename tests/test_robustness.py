@@ -749,8 +749,11 @@ def test_signals_wait_until_a_write_is_done():
 
 def test_ctrl_c_exits_130_not_the_findings_code(tmp_path):
     (tmp_path / "app.py").write_text(MISTAKE)
-    # A real SIGINT, delivered while the run is under way (before: exit 1, "Aborted!").
-    script = ("import os, signal, sys\nfrom cio_lint import runner\nreal = runner.run\n"
+    # A real SIGINT, delivered while the run is under way (before: exit 1, "Aborted!"). Python's
+    # own handler first, as in a terminal: a shell starts background jobs (`pytest ... &`) with
+    # SIGINT ignored, and a child keeps that, so the signal would never arrive.
+    script = ("import os, signal, sys\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              "from cio_lint import runner\nreal = runner.run\n"
               "def run(*args):\n    os.kill(os.getpid(), signal.SIGINT)\n    return real(*args)\n"
               "runner.run = run\nsys.argv = ['cio-lint', 'check', 'app.py']\n"
               "from cio_lint.cli import main\nmain()\n")  # fmt: skip
