@@ -183,3 +183,30 @@ def test_no_checked_files_tree_outlives_its_check(tmp_path):
         found = lint_bytes(source + f"# {i}\n", f"f{i}.py", settings, project, inventory=InventorySink())
         assert found
     assert alive() == before
+
+
+def test_a_change_to_a_file_that_does_not_touch_the_sdk_imports_no_libcst(shop):
+    """CIO503/CIO504's findings come from the cache while the inventories are unchanged."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CIO_LINT_NO_CACHE", "CIO_LINT_NO_REPLAY")}
+    env["CIO_LINT_NO_REPLAY"] = "1"  # (the replay of an unchanged run would answer before anything)
+    script = ("import runpy, sys\nsys.argv = ['cio-lint', 'check', '.', '-j1']\n"
+              "try:\n    runpy.run_module('cio_lint.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write('LIBCST=%s\\n' % ('libcst' in sys.modules))\n")  # fmt: skip
+
+    def run():
+        result = subprocess.run([sys.executable, "-c", script], cwd=shop, env=env, capture_output=True,
+                                text=True, timeout=120)  # fmt: skip
+        assert "Traceback" not in result.stderr, result.stderr
+        return sorted(line for line in result.stdout.splitlines() if " CIO" in line), result.stderr
+
+    cold, stderr = run()
+    assert any("CIO503" in line for line in cold) and "LIBCST=True" in stderr
+    (shop / "shop" / "plain_3.py").write_text("import os\n\n\ndef plain_3():\n    return os.linesep\n")
+    warm, stderr = run()
+    assert warm == cold and "LIBCST=False" in stderr
+    (shop / "shop" / "send_4.py").write_text(SEND.format(i=4, name="signedup"))  # now the hook must run
+    changed, stderr = run()
+    assert changed != cold and "LIBCST=True" in stderr

@@ -6,6 +6,7 @@
         <cio-lint version>/summaries/ab/<key>.json
         <cio-lint version>/results/cd/<key>.json
         <cio-lint version>/inventories/ef/<key>.json   what each file of the project sends
+        <cio-lint version>/hooks/01/<key>.json         CIO503/CIO504's findings for those inventories
 
 Keys are SHA-256 digests of everything an entry depends on: a summary of the module's bytes,
 name and the project facts that change it (cio_lint.resolve.summaries); a file's findings of
@@ -109,6 +110,15 @@ class Cache:
     def put_run(self, key: str, record: Dict[str, Any]) -> None:
         """A run's record: its writes, exit status and fingerprint (cio_lint/replay.py)."""
         self._put("runs", key, record)
+
+    # -- project hooks' findings (cio_lint/runner.py: _hook_findings) -----------------------------
+
+    def get_project_findings(self, key: str) -> Optional[list]:
+        entry = self._get("hooks", key)
+        return entry["findings"] if entry is not None and isinstance(entry.get("findings"), list) else None
+
+    def put_project_findings(self, key: str, findings: list) -> None:
+        self._put("hooks", key, {"findings": findings})
 
     # -- storage --------------------------------------------------------------------------------
 
