@@ -111,7 +111,10 @@ def _replay(argv: List[str]) -> Optional[int]:
             record = json.loads(handle.read())
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("version") != __version__ or record.get("key") != key:
+    # (the record's version is cio_lint/project/cache.py's code_version(), this release plus a
+    # digest of its files; those files are in the fingerprint, compared below)
+    version = record.get("version") if isinstance(record, dict) else None
+    if not isinstance(version, str) or version.partition("+")[0] != __version__ or record.get("key") != key:
         return None
     if not unchanged(record["fingerprint"]):
         return None

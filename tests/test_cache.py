@@ -181,3 +181,19 @@ def test_findings_are_the_same_with_and_without_the_cache(tmp_path, tree):
     runs["cold -j2"] = _run(root, target, *cache, "-j2")
     for label, found in runs.items():
         assert found == baseline, label
+
+
+def test_entries_of_other_code_are_not_trusted(tmp_path, monkeypatch):
+    """An editable install being worked on: a changed file of cio_lint changes code_version(),
+    and what the old code cached is not read (sdk.py edited must change findings at once)."""
+    from cio_lint.project import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_code_version", None)
+    first = cache_module.code_version()
+    assert first.startswith(cache_module.__version__ + "+")
+    Cache(tmp_path / "c").put_summary("shop.cio", b"data", "x", ModuleSummary())
+    assert Cache(tmp_path / "c").get_summary("shop.cio", b"data", "x") is not None
+    monkeypatch.setattr(cache_module, "_code_version", "0.1.0+other")
+    assert Cache(tmp_path / "c").get_summary("shop.cio", b"data", "x") is None
+    monkeypatch.setattr(cache_module, "_code_version", None)
+    assert cache_module.code_version() == first  # the same files: the same code

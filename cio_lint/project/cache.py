@@ -49,11 +49,37 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
+_code_version: Optional[str] = None
+
+
+def code_version() -> str:
+    """cio-lint's release and a digest of its own files' sizes and modification times, so that
+    entries written by other code are never trusted: an editable install being worked on (a
+    changed sdk.py must change findings at once), or another install of the same release.
+    Computed once per process: one stat per file of the package."""
+    global _code_version
+    if _code_version is None:
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        stamps = []
+        for directory, dirnames, filenames in os.walk(package):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if not name.endswith((".pyc", ".pyo")):
+                    path = os.path.join(directory, name)
+                    st = os.stat(path)
+                    stamps.append(f"{os.path.relpath(path, package)}:{st.st_size}:{st.st_mtime_ns}")
+        _code_version = f"{__version__}+{digest(*stamps)[:16]}"
+    return _code_version
+
+
 class Cache:
-    def __init__(self, directory: Path, version: str = __version__) -> None:
+    def __init__(self, directory: Path, version: Optional[str] = None) -> None:
         self.directory = Path(directory)
-        self.version = version
-        self._base = self.directory / "".join(c if c.isalnum() or c in ".-_" else "_" for c in version)
+        #: what every key and entry carries (code_version(): this very code)
+        self.version = version if version is not None else code_version()
+        # one directory per release (cio_lint/replay.py finds its records there); entries of
+        # other code in it are told apart by `version`
+        self._base = self.directory / "".join(c if c.isalnum() or c in ".-_" else "_" for c in __version__)
         self._prepared = False
         #: False once a write failed: the rest of the run reads, and writes nothing
         self.writable = True
