@@ -182,7 +182,8 @@ def unchanged(fingerprint: Dict[str, list]) -> bool:
 
 
 def _state(path: str, kind: str) -> Optional[list]:
-    """A path's state as the fingerprint keeps it: "f" a file (mtime, size, inode), "d" a
+    """A path's state as the fingerprint keeps it: "f" a file (mtime, size, inode; "l" for a
+    link that cannot be followed), "d" a
     directory (mtime), "n" a directory (its sorted names), "r" the requirements*.txt names in
     a directory, "e" whether it exists, "-" absent; None: cannot tell."""
     try:
@@ -197,7 +198,13 @@ def _state(path: str, kind: str) -> Optional[list]:
     except (FileNotFoundError, NotADirectoryError):  # (x/.git/info/exclude when .git is a file)
         return ["-"]
     except OSError:
-        return None
+        if kind not in ("f", "l"):
+            return None
+        try:  # a link that cannot be followed (a loop): the link itself
+            st = os.lstat(path)
+        except OSError:
+            return None
+        return ["l", st.st_mtime_ns, st.st_size, st.st_ino]
     if kind == "d":
         return ["d", st.st_mtime_ns]
     return ["f", st.st_mtime_ns, st.st_size, st.st_ino]
@@ -296,12 +303,12 @@ def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str,
     is not trusted, and a directory that young is kept by its entry names instead. The window
     is 0.1 s where timestamps carry sub-second digits (ext4, xfs, btrfs, APFS: a kernel tick at
     most), RACY_SECONDS where they all look whole (FAT, HFS+, some network file systems)."""
-    stamps = [state[1] for state in fingerprint.values() if state and state[0] in ("f", "d")]
+    stamps = [state[1] for state in fingerprint.values() if state and state[0] in ("f", "l", "d")]
     coarse = bool(stamps) and all(stamp % 1_000_000_000 == 0 for stamp in stamps)
     racy_after = started_ns - int((RACY_SECONDS if coarse else FINE_RACY_SECONDS) * 1e9)
     out: Dict[str, list] = {}
     for path, state in fingerprint.items():
-        if state and state[0] == "f" and state[1] >= racy_after:
+        if state and state[0] in ("f", "l") and state[1] >= racy_after:
             return None
         if state and state[0] == "d" and state[1] >= racy_after:
             state = _state(path, "n")

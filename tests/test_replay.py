@@ -279,3 +279,20 @@ def test_only_the_newest_records_are_kept(shop, monkeypatch):
     kept = records(shop)
     assert len(kept) == 2
     assert {json.loads(p.read_text())["argv"][-1] for p in kept} == {"CIO2", "CIO3"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX file types")
+def test_odd_entries_in_the_tree_do_not_stop_the_replay(shop):
+    """A symlink loop, a FIFO and a file name that is not UTF-8 are fingerprinted like files."""
+    os.symlink("loop1", shop / "shop" / "loop2")
+    os.symlink("loop2", shop / "shop" / "loop1")
+    os.mkfifo(shop / "shop" / "pipe")
+    with open(os.fsencode(shop / "shop") + b"/caf\xe9.py", "wb") as handle:
+        handle.write(b"x = 1\n")
+    _age(shop)
+    first = cio(shop, ".")
+    assert first.returncode == 1 and records(shop)
+    tamper(shop)
+    assert cio(shop, ".").stdout.startswith("REPLAYED")
+    os.unlink(shop / "shop" / "loop1")  # the loop is broken: a change
+    assert not cio(shop, ".").stdout.startswith("REPLAYED")
