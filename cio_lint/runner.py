@@ -629,7 +629,9 @@ class _InventorySnapshot:
     whether it mentions `customerio`, the project names it imports, and, when another file
     may read it (it is imported by name, or lies in a package imported whole), the digest of
     its summary (cio_lint.resolve.summaries). When a fact differs, or a file appeared or
-    disappeared, every file is read again. As git does, a file modified within `RACY_NS` of
+    disappeared, every file is read again; so it is when a module the walk does not list (an
+    excluded or git-ignored one some file imports) changed, or a module-like name appeared in
+    or left a directory of the project (an import may now resolve). As git does, a file modified within `RACY_NS` of
     the snapshot is not trusted by its time (it may have changed within the same tick), and a
     file this run checked is saved with no time (its text may be an editor's buffer): next
     time it is compared by its facts."""
@@ -709,11 +711,13 @@ class _InventorySnapshot:
         files = entry["files"]
         if set(files) != {self._relative(t) for t in walked}:
             return None  # a file appeared or disappeared: module names may resolve elsewhere
+        trusted_before = entry["written"] - self.RACY_NS
+        if not self._same_places(entry.get("dirs"), entry.get("outside"), trusted_before):
+            return None
         if not all(isinstance(v, list) and len(v) == 4 and isinstance(v[3], list) and len(v[3]) == 3
                    for v in files.values()):  # fmt: skip
             return None
         readable = self.readable_in(v[3][:2] for v in files.values())
-        trusted_before = entry["written"] - self.RACY_NS
         reused: Dict[str, Optional[dict]] = {}
         for text in walked:
             saved = files[self._relative(text)]
@@ -742,6 +746,60 @@ class _InventorySnapshot:
         facts = self.new[text][3] if text in self.new else None
         self.new[text] = [stat[0], stat[1], inventory, facts]
 
+    @staticmethod
+    def _module_names(directory: str) -> Optional[List[str]]:
+        """The entries of `directory` that could be modules or packages (what module lookups
+        see; an editor's swap file is none)."""
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            return None
+        return sorted(n for n in names if n.isidentifier() or (n.endswith((".py", ".pyi")) and n.rpartition(".")[0]))
+
+    def _places(self, walked: Sequence[str], all_facts) -> Tuple[Dict[str, list], Dict[str, list]]:
+        """What the snapshot also depends on besides the walked files: each directory they
+        are in (the module-like names it holds: a module that appears there, even one the walk
+        excludes, may be imported), and each project module they import, at any depth, that
+        the walk does not list (in an excluded or git-ignored place): by size and time."""
+        index = self.project.index
+        inside = set(walked)
+        outside: Dict[str, list] = {}
+        todo = [m for facts in all_facts for m, _ in facts[1]]
+        seen = set()
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            path = index.path_of(module)
+            if path is None:
+                continue
+            text = os.path.abspath(path)
+            if text not in inside:
+                outside[text] = self._stat(text)
+                todo.extend(m for m, _ in index.imports_of(module))
+        dirs: Dict[str, list] = {}
+        for directory in sorted({os.path.dirname(t) for t in (*walked, *outside)}):
+            dirs[directory] = [self._stat(directory)[0], self._module_names(directory)]
+        return dirs, outside
+
+    def _same_places(self, dirs, outside, trusted_before: int) -> bool:
+        if not isinstance(dirs, dict) or not isinstance(outside, dict):
+            return False
+        for directory, saved in dirs.items():
+            if not (isinstance(saved, list) and len(saved) == 2):
+                return False
+            mtime = self._stat(directory)[0]
+            if mtime is None:
+                return False
+            if mtime != saved[0] or saved[0] is None or saved[0] >= trusted_before:
+                if self._module_names(directory) != saved[1]:
+                    return False  # a module appeared or went: imports may resolve elsewhere
+        for text, saved in outside.items():
+            if self._stat(text) != saved or saved[0] is None or saved[0] >= trusted_before:
+                return False
+        return True
+
     def save(self, walked: Sequence[str]) -> None:
         if not self.dirty:
             return
@@ -757,7 +815,8 @@ class _InventorySnapshot:
         for text in pending:
             self.new[text][3] = self.new[text][3][:2] + [self.summary_digest(text, readable)]
         files = {self._relative(t): self.new[t] for t in walked}
-        self.cache.put_inventories(self.key, self.started, files)
+        dirs, outside = self._places(walked, (self.new[t][3] for t in walked))
+        self.cache.put_inventories(self.key, self.started, files, dirs, outside)
 
 
 #: (root, settings, rule codes) -> [inventories by path relative to the root, the findings

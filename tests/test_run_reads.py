@@ -210,3 +210,23 @@ def test_a_change_to_a_file_that_does_not_touch_the_sdk_imports_no_libcst(shop):
     (shop / "shop" / "send_4.py").write_text(SEND.format(i=4, name="signedup"))  # now the hook must run
     changed, stderr = run()
     assert changed != cold and "LIBCST=True" in stderr
+
+
+def test_modules_outside_the_walk_are_watched_too(shop):
+    """A provider the walk excludes (generated, git-ignored, excluded by config) still decides
+    what the files importing it send: its changes, and its appearing, are noticed."""
+    pyproject = shop / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.cio-lint]\nextend-exclude = ["shop/local.py"]\n')
+    for i in range(10):
+        send = SEND.format(i=i, name="signed_up").replace("shop.cio", "shop.local")
+        (shop / "shop" / f"send_{i}.py").write_text(send)
+    (shop / "shop" / "direct.py").write_text("from customerio import CustomerIO\n\n"
+                                             "CustomerIO('s', 'k').track('u', 'signedup')\n")  # fmt: skip
+    _age(shop, 100)
+    assert one_file(shop, "direct.py") == []  # shop.local does not exist: nothing else sends
+    (shop / "shop" / "local.py").write_text("from customerio import CustomerIO\n\nclient = CustomerIO('s', 'k')\n")
+    _age(shop, 50, "local.py")
+    assert one_file(shop, "direct.py") != []  # it appeared (excluded): ten files send signed_up
+    (shop / "shop" / "local.py").write_text("from customerio import CustomerIO\n\nclient = None\n")
+    _age(shop, 40, "local.py")
+    assert one_file(shop, "direct.py") == []  # it changed (excluded): they send nothing again

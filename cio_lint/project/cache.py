@@ -122,14 +122,17 @@ class Cache:
     # -- the project's inventories (cio_lint/runner.py: project_inventories) --------------------
 
     def get_inventories(self, key: str) -> Optional[Dict[str, Any]]:
-        """{"written": ns, "files": {path: [mtime_ns, size, inventory, facts]}} under `key`."""
+        """{"written": ns, "files": {path: [mtime_ns, size, inventory, facts]}, "dirs": {...},
+        "outside": {...}} under `key` (cio_lint/runner.py: _InventorySnapshot)."""
         entry = self._get("inventories", key)
         if entry is None or not isinstance(entry.get("files"), dict) or not isinstance(entry.get("written"), int):
             return None
         return entry
 
-    def put_inventories(self, key: str, written: int, files: Dict[str, list]) -> None:
-        self._put("inventories", key, {"written": written, "files": files})
+    def put_inventories(self, key: str, written: int, files: Dict[str, list], dirs: Dict[str, list],
+                        outside: Dict[str, list]) -> None:  # fmt: skip
+        """`dirs`, `outside`: the directories and the files outside the walk it depends on."""
+        self._put("inventories", key, {"written": written, "files": files, "dirs": dirs, "outside": outside})
 
     # -- replay records (cio_lint/replay.py reads them without importing this module) ----------
 
