@@ -13,12 +13,16 @@ only the standard library, so the replay costs Python's start-up and one stat pe
 
 The fingerprint (`take`) covers:
 - every directory below each project root of the run (and below each directory the run's own
-  walk entered): its mtime, which changes when an entry is added, removed or renamed; and every
-  file in them: mtime, size and inode (an editor that saves by rename changes the inode). Left
-  out: `__pycache__`, cio-lint's cache, `.git`'s insides (but `.git/info/exclude`), and hidden
-  directories, virtualenvs (`pyvenv.cfg`) and `node_modules` that the run's walk did not enter:
-  the run reads nothing there (module names cannot start with a dot; a virtualenv holds no
-  project module);
+  walk entered, or the project rules' walk of a project would enter): its mtime, which changes
+  when an entry is added, removed or renamed; and every file in them: mtime, size, inode (an
+  editor that saves by rename changes the inode) and inode change time (a write moves it even
+  when the writer puts the mtime back). A symlinked directory is followed (the module index
+  follows it), each directory listed once. Left out: `__pycache__`, cio-lint's cache, `.git`'s
+  insides (but `.git/info/exclude`), and hidden directories, virtualenvs (`pyvenv.cfg`) and
+  `node_modules` that no walk of the run entered: the run reads nothing there (module names
+  cannot start with a dot; a virtualenv holds no project module);
+- the files named on the command line, the configuration and tracking-plan files the run read,
+  and every requirements file the SDK version detection reads (`-r ../shared.txt` included);
 - every directory above each root, and the files there that decide roots, configuration and
   ignores (pyproject.toml, setup.cfg, setup.py, requirements*.txt, .gitignore, .git);
 - the directories of `sys.path` (the installed SDK's version is an input when the project
@@ -29,6 +33,10 @@ system's timestamp granularity without its mtime moving (git's "racily clean" pr
 such a run keeps no record; a directory that recent is fingerprinted by its sorted entry names
 instead. Anything unexpected (a record of another version, a stat that fails, an unreadable
 directory) means no replay: the run happens as usual.
+
+A run that took longer than one file's time limit (cio_lint/parsing.py's FILE_TIME_LIMIT)
+keeps no record: a file may have been abandoned, which the machine's load decided, not the
+files.
 
 Runs that write files or read stdin are never replayed: --fix, --diff, --add-noqa, -o, '-'
 and --stdin-filename; nor are --no-cache runs, CIO_LINT_NO_CACHE (the test suite sets it) or
@@ -182,10 +190,11 @@ def unchanged(fingerprint: Dict[str, list]) -> bool:
 
 
 def _state(path: str, kind: str) -> Optional[list]:
-    """A path's state as the fingerprint keeps it: "f" a file (mtime, size, inode; "l" for a
-    link that cannot be followed), "d" a
-    directory (mtime), "n" a directory (its sorted names), "r" the requirements*.txt names in
-    a directory, "e" whether it exists, "-" absent; None: cannot tell."""
+    """A path's state as the fingerprint keeps it: "f" a file (mtime, size, inode, and the inode
+    change time, which a write moves even when the writer puts the mtime back and which
+    nothing can set; "l" for a link that cannot be followed), "d" a directory (mtime, inode,
+    change time), "n" a directory (its sorted names), "r" the requirements*.txt names in a
+    directory, "e" whether it exists, "-" absent; None: cannot tell."""
     try:
         if kind == "n":
             return ["n", _names_digest(path)]
@@ -204,10 +213,10 @@ def _state(path: str, kind: str) -> Optional[list]:
             st = os.lstat(path)
         except OSError:
             return None
-        return ["l", st.st_mtime_ns, st.st_size, st.st_ino]
+        return ["l", st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
     if kind == "d":
-        return ["d", st.st_mtime_ns]
-    return ["f", st.st_mtime_ns, st.st_size, st.st_ino]
+        return ["d", st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+    return ["f", st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
 
 
 def _names_digest(directory: str, requirements_only: bool = False) -> str:
@@ -248,6 +257,7 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
         ok = ok and state is not None
 
     tops = sorted({os.path.abspath(r) for r in roots} | entered)
+    listed = set()  # (device, inode) of each directory listed: a link to one is not listed again
     for top in tops:
         if top in fingerprint:
             continue
@@ -255,18 +265,22 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
         while stack and ok:
             here = stack.pop()
             try:
-                mtime = os.stat(here).st_mtime_ns
+                st = os.stat(here)
+                fingerprint[here] = ["d", st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+                if (st.st_dev, st.st_ino) in listed:  # a link back up (a loop), or listed already
+                    continue
+                listed.add((st.st_dev, st.st_ino))
                 entries = list(os.scandir(here))
             except OSError:
                 return None
-            fingerprint[here] = ["d", mtime]
             if len(fingerprint) + len(entries) > MAX_ENTRIES:
                 return None
             for entry in entries:
                 path = entry.path
                 if path in skip or entry.name == "__pycache__":
                     continue
-                if entry.is_dir(follow_symlinks=False):
+                if entry.is_dir(follow_symlinks=False) or _links_to_a_directory(entry):
+                    # (a symlinked package: the walk does not follow it, the module index does)
                     if entry.name == ".git":
                         keep(os.path.join(path, "info", "exclude"), "f")
                     elif path in entered or not _never_read(entry):
@@ -318,6 +332,13 @@ def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str,
     return out
 
 
+def _links_to_a_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:  # a loop: fingerprinted as the link itself
+        return False
+
+
 def _never_read(entry: os.DirEntry) -> bool:
     return entry.name.startswith(".") or entry.name in NEVER_READ or \
         os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))  # fmt: skip
@@ -327,9 +348,11 @@ class Recording:
     """What `start` saw before a run, for `keep` to compare with after it."""
 
     def __init__(self, store: str, roots: Sequence[str], started_ns: int, before: Dict[str, list],
-                 store_existed: bool) -> None:  # fmt: skip
+                 store_existed: bool, named: Sequence[str] = ()) -> None:  # fmt: skip
         self.store, self.roots, self.started_ns, self.before = store, roots, started_ns, before
         self.store_existed = store_existed
+        #: the files named on the command line (one in a hidden directory is read, not walked)
+        self.named = list(named)
 
 
 def start(options) -> Optional[Recording]:
@@ -354,11 +377,12 @@ def _start(options) -> Optional[Recording]:
     store = _store_used(options, roots)
     if store is None:
         return None
+    named = [os.path.abspath(t) for t in options.targets() if not os.path.isdir(t)]
     started_ns = time.time_ns()
-    before = take(roots, (), {store})
+    before = take(roots, (), {store}, named)
     if before is None:
         return None
-    return Recording(store, roots, started_ns, before, os.path.isdir(store))
+    return Recording(store, roots, started_ns, before, os.path.isdir(store), named)
 
 
 def keep(recording: Optional[Recording], options, printed) -> None:
@@ -378,12 +402,21 @@ def _keep(recording: Recording, options, printed) -> None:
     if any(where not in ("err", "out", "report") or "\x1b" in text and where != "report"
            for where, text in printed.writes):  # fmt: skip
         return  # raw bytes, or colour that click.echo may strip: replayed differently
+    from cio_lint import parsing
+
+    if time.time_ns() - recording.started_ns >= parsing.FILE_TIME_LIMIT * 1e9:
+        return  # a file may have been abandoned (a CIO000 that the load decided, or none shown)
     cwd = os.getcwd()
     found = find_store(_argv, cwd)
     if found is not None and found != recording.store:  # the next run would look elsewhere
         return
-    after = take(recording.roots, outcome.walked, {recording.store}, printed.files_read)
-    if after is None or _changed_during_run(recording, after, outcome.walked, printed.files_read):
+    projects = _projects(options, outcome)
+    walked = set(outcome.walked)
+    for root, settings in projects.items():
+        _project_walk(root, settings, walked)
+    read = [*printed.files_read, *recording.named, *_included_requirements([*projects, *recording.roots])]
+    after = take(recording.roots, walked, {recording.store}, read)
+    if after is None or _changed_during_run(recording, after, walked, read):
         return
     package = os.path.dirname(os.path.abspath(__file__))  # cio-lint's own code (editable installs)
     own = take([package])
@@ -418,6 +451,71 @@ def _forget_old_records(runs: str) -> None:
             pass
 
 
+def _projects(options, outcome) -> Dict[str, object]:
+    """Each project root of the run's files, with the settings of its first file, as
+    cio_lint/runner.py's project_findings groups them."""
+    from cio_lint.project.root import find_root
+
+    source = options.settings_source()
+    found: Dict[str, object] = {}
+    directories = set()
+    for result in outcome.results:
+        where = result.config_path or result.path
+        if where is None or where.parent in directories:
+            continue
+        directories.add(where.parent)
+        root = os.fspath(find_root(where.absolute()).path)
+        if root not in found:
+            found[root] = source.for_path(where)
+    return found
+
+
+def _project_walk(root: str, settings, entered: set) -> None:
+    """Add to `entered` the directories cio_lint/runner.py's project_inventories walks in a
+    project with a marker (its _walk with one settings, .gitignore respected): a run over one
+    file reads the whole project's files for the project rules (CIO503, CIO504), hidden
+    directories that are not excluded too. Repeated here, not imported: runner imports report,
+    which imports this module (tests/test_replay.py compares the two walks)."""
+    from pathlib import Path
+
+    from cio_lint.gitignore import GitIgnore
+    from cio_lint.globs import is_excluded
+    from cio_lint.project.root import has_marker
+
+    if not has_marker(Path(root)):
+        return
+    ignores = {}
+    first = GitIgnore.for_walk(root)
+    if first is not None:
+        ignores[root] = first
+    for directory, dirnames, filenames in os.walk(root):
+        entered.add(os.path.abspath(directory))
+        base = Path(directory)
+        git = ignores.pop(directory, None)
+        if git is not None:
+            git = git.entering(directory, filenames)
+        dirnames[:] = [d for d in dirnames if not is_excluded(base / d, settings, whole=False)
+                       and not (git is not None and git.ignored(os.path.join(directory, d), True))]  # fmt: skip
+        if git is not None:
+            for name in dirnames:
+                ignores[os.path.join(directory, name)] = git
+
+
+def _included_requirements(roots: Iterable[str]) -> List[str]:
+    """Every requirements file the projects' SDK version detection reads, `-r`/`-c` includes
+    too: one may live outside the project (`-r ../shared/requirements.txt`)."""
+    from pathlib import Path
+
+    from cio_lint.project.declarations import _read_requirements, _requirement_roots
+    from cio_lint.project.root import list_dir
+
+    seen: set = set()
+    for root in sorted(set(roots)):
+        for path in _requirement_roots(Path(root), list_dir(Path(root))):
+            _read_requirements(path, [], seen, 0)
+    return sorted(seen)
+
+
 def _changed_during_run(recording: Recording, after: Dict[str, list], walked: Iterable[str],
                         files_read: Iterable[str]) -> bool:  # fmt: skip
     """Did anything the run read change between `start` and now? Paths only `after` knows
@@ -427,8 +525,9 @@ def _changed_during_run(recording: Recording, after: Dict[str, list], walked: It
     for path, state in recording.before.items():
         if after.get(path) != state and path != grown:
             return True
-    entered = tuple(d + os.sep for d in walked if d not in recording.before)
-    known = set(recording.before) | {os.path.abspath(f) for f in files_read}
+    new = {d for d in walked if d not in recording.before}
+    entered = tuple(d + os.sep for d in new)
+    known = set(recording.before) | {os.path.abspath(f) for f in files_read} | new
     return any(path not in known and not path.startswith(entered) for path in after)
 
 

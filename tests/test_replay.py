@@ -296,3 +296,136 @@ def test_odd_entries_in_the_tree_do_not_stop_the_replay(shop):
     assert cio(shop, ".").stdout.startswith("REPLAYED")
     os.unlink(shop / "shop" / "loop1")  # the loop is broken: a change
     assert not cio(shop, ".").stdout.startswith("REPLAYED")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs that the fingerprint once missed: each of these replayed a stale result
+
+
+def _touch_past(*paths: Path) -> None:
+    """An edit made by a tool that keeps old timestamps (a checkout, rsync -t): older than the
+    racy window, and other than `_age`'s, so only what the fingerprint watches can tell."""
+    past = time.time() - 30
+    for path in paths:
+        os.utime(path, (past, past), follow_symlinks=False)
+
+
+def _same_as_a_real_run(root: Path, *args: str, cwd=None) -> subprocess.CompletedProcess:
+    again = cio(cwd or root, *args)
+    expected = cio(cwd or root, *args, CIO_LINT_NO_REPLAY="1")
+    assert (again.returncode, again.stdout, again.stderr) == (expected.returncode, expected.stdout, expected.stderr)
+    return again
+
+
+LOCAL_CLIENT = "class Client:\n    def track(self, **kw):\n        pass\n\n\nclient = Client()\n"
+
+
+def test_a_file_rewritten_in_place_with_its_size_and_mtime_restored_runs_again(shop):
+    """Neither the directory nor the mtime moves; the inode change time does (utime sets it)."""
+    first = cio(shop, ".")
+    assert "CIO101" in first.stdout and records(shop)
+    views = shop / "shop" / "views.py"
+    stat = views.stat()
+    with open(views, "r+") as handle:  # in place: same inode
+        handle.write(VIEWS.replace('customer_id=""', 'customer_id=id'))
+    os.utime(views, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (views.stat().st_size, views.stat().st_mtime_ns, views.stat().st_ino) == \
+        (stat.st_size, stat.st_mtime_ns, stat.st_ino)  # fmt: skip
+    assert "CIO101" not in _same_as_a_real_run(shop, ".").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_package_behind_a_symlinked_directory_is_an_input(shop, tmp_path):
+    """The module index follows a symlinked package (os.path.isfile does); so must the
+    fingerprint, whatever the walk (which does not follow it) entered."""
+    outside = tmp_path / "vendored" / "ext"
+    outside.mkdir(parents=True)
+    (outside / "__init__.py").write_text("")
+    (outside / "crm.py").write_text(CRM)
+    os.symlink(outside, shop / "ext", target_is_directory=True)
+    (shop / "shop" / "views.py").write_text(VIEWS.replace("shop.crm", "ext.crm"))
+    _age(tmp_path)
+    assert "CIO101" in cio(shop, "shop").stdout and records(shop)
+    (outside / "crm.py").write_text(LOCAL_CLIENT)
+    _touch_past(outside / "crm.py")
+    assert "CIO101" not in _same_as_a_real_run(shop, "shop").stdout
+
+
+def test_a_named_file_in_a_hidden_directory_is_an_input(shop):
+    """`cio-lint check .github/notify.py`: no walk enters .github, the file is read all the same."""
+    hidden = shop / ".github" / "notify.py"
+    hidden.parent.mkdir()
+    hidden.write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    _age(shop)
+    assert "CIO101" in cio(shop, ".github/notify.py").stdout and records(shop)
+    hidden.write_text(CRM + "client.track(customer_id=user, name='deployed')\n")
+    _touch_past(hidden)
+    assert "CIO101" not in _same_as_a_real_run(shop, ".github/notify.py").stdout
+
+
+def test_what_the_project_rules_read_beyond_the_checked_files_is_an_input(shop):
+    """A run over one file (pre-commit) still judges the whole project's event names (CIO503):
+    project_inventories walks the project, hidden directories that are not excluded too."""
+    hidden = shop / ".github" / "notify.py"
+    hidden.parent.mkdir()
+    twice = "client.track(customer_id=1, name='signed_up')\nclient.track(customer_id=2, name='signed_up')\n"
+    hidden.write_text("from shop.crm import client\n" + twice)
+    once = "from shop.crm import client\nclient.track(customer_id=1, name='signedup')\n"
+    (shop / "shop" / "views.py").write_text(once)
+    _age(shop)
+    assert "CIO503" in cio(shop, "shop/views.py").stdout and records(shop)
+    hidden.write_text("x = 1\n")
+    _touch_past(hidden)
+    assert "CIO503" not in _same_as_a_real_run(shop, "shop/views.py").stdout
+
+
+def test_a_requirements_file_included_from_outside_the_project_is_an_input(shop, tmp_path):
+    """`-r ../shared/requirements.txt` decides the SDK version the project is checked against."""
+    shared = tmp_path / "shared" / "requirements.txt"
+    shared.parent.mkdir()
+    shared.write_text("customerio==3.2.0\n")
+    (shop / "pyproject.toml").write_text('[tool.cio-lint]\nregion = "eu"\n')
+    (shop / "requirements.txt").write_text("-r ../shared/requirements.txt\n")
+    _age(tmp_path)
+    first = cio(shop, ".")
+    assert records(shop)
+    shared.write_text("customerio==9.0\n")  # no release cio-lint knows: the run warns
+    _touch_past(shared)
+    again = _same_as_a_real_run(shop, ".")
+    assert again.stderr != first.stderr
+
+
+def test_a_run_that_may_have_abandoned_a_file_keeps_no_record(shop, monkeypatch):
+    """A file over the time limit is a CIO000 that says so, which depends on the machine's load,
+    not on the files (the per-file cache keeps no such result either); with CIO000 ignored
+    nothing in the output tells, so any run longer than one file's limit is not recorded."""
+    from click.testing import CliRunner
+
+    from cio_lint import cli, parsing
+
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.chdir(shop)
+    monkeypatch.setattr(replay, "_argv", ["check", "."])
+    monkeypatch.setattr(parsing, "FILE_TIME_LIMIT", 1e-6)
+    CliRunner().invoke(cli.cli, ["check", "."])
+    assert records(shop) == []
+    monkeypatch.setattr(parsing, "FILE_TIME_LIMIT", 30.0)
+    CliRunner().invoke(cli.cli, ["check", "."])
+    assert len(records(shop)) == 1
+
+
+def test_the_project_walk_repeated_for_the_fingerprint_is_the_runners(tmp_path):
+    """replay.py repeats runner._walk (importing runner would be a cycle): the same directories."""
+    from cio_lint.config import Settings
+    from cio_lint.runner import _walk
+
+    for directory in (".git", ".github/workflows", ".venv/lib", "build", "shop/sub", "ignored/deep", "node_modules/x"):
+        (tmp_path / directory).mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / ".gitignore").write_text("ignored/\n")
+    settings = Settings(extend_exclude=("sub",))
+    runners: set = set()
+    list(_walk(tmp_path, lambda where: settings, [], True, runners))
+    ours: set = set()
+    replay._project_walk(str(tmp_path), settings, ours)
+    assert ours == runners and str(tmp_path / ".github" / "workflows") in ours
