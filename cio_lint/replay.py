@@ -306,7 +306,29 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
         state = _state(entry, "d") if entry and entry not in fingerprint else None
         if state is not None and state[0] == "d":
             fingerprint[entry] = state
+            for path in _sdk_metadata(entry):  # (an egg-info's name has no version to change)
+                keep(path, "f")
     return fingerprint if ok else None
+
+
+def _sdk_metadata(directory: str) -> List[str]:
+    """The metadata files of the SDK's distributions in a sys.path directory, which
+    cio_lint/project/declarations.py reads the installed version from: a `setup.py develop`
+    checkout's customerio.egg-info/PKG-INFO is rewritten in place, its directory untouched."""
+    from cio_lint.sdk import SDK_DISTRIBUTIONS
+
+    wanted = {name.replace("-", "_").lower() for name in SDK_DISTRIBUTIONS}
+    found = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return found
+    for entry in entries:
+        stem, _, suffix = entry.name.rpartition(".")
+        if suffix in ("dist-info", "egg-info") and \
+                stem.partition("-")[0].replace(".", "_").replace("-", "_").lower() in wanted:  # fmt: skip
+            found += [os.path.join(entry.path, "METADATA"), os.path.join(entry.path, "PKG-INFO"), entry.path]
+    return found
 
 
 def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str, list]]:
@@ -316,15 +338,20 @@ def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str,
     mtime (git's "racily clean" entries): a file younger than the window when the run began
     is not trusted, and a directory that young is kept by its entry names instead. The window
     is 0.1 s where timestamps carry sub-second digits (ext4, xfs, btrfs, APFS: a kernel tick at
-    most), RACY_SECONDS where they all look whole (FAT, HFS+, some network file systems)."""
-    stamps = [state[1] for state in fingerprint.values() if state and state[0] in ("f", "l", "d")]
-    coarse = bool(stamps) and all(stamp % 1_000_000_000 == 0 for stamp in stamps)
-    racy_after = started_ns - int((RACY_SECONDS if coarse else FINE_RACY_SECONDS) * 1e9)
+    most), RACY_SECONDS for a timestamp that looks whole (FAT, HFS+, some network file systems).
+    Decided per timestamp, not per run: a project on such a mount is checked by a cio-lint
+    whose own files (fingerprinted too) sit on a file system with sub-second digits."""
+    fine_after = started_ns - int(FINE_RACY_SECONDS * 1e9)
+    coarse_after = started_ns - int(RACY_SECONDS * 1e9)
+
+    def racy(stamp: int) -> bool:
+        return stamp >= (coarse_after if stamp % 1_000_000_000 == 0 else fine_after)
+
     out: Dict[str, list] = {}
     for path, state in fingerprint.items():
-        if state and state[0] in ("f", "l") and state[1] >= racy_after:
+        if state and state[0] in ("f", "l") and racy(state[1]):
             return None
-        if state and state[0] == "d" and state[1] >= racy_after:
+        if state and state[0] == "d" and racy(state[1]):
             state = _state(path, "n")
             if state is None:
                 return None

@@ -429,3 +429,32 @@ def test_the_project_walk_repeated_for_the_fingerprint_is_the_runners(tmp_path):
     ours: set = set()
     replay._project_walk(str(tmp_path), settings, ours)
     assert ours == runners and str(tmp_path / ".github" / "workflows") in ours
+
+
+def test_the_installed_sdk_metadata_is_an_input(shop, tmp_path):
+    """Without a declared version the installed one decides; a `setup.py develop` checkout's
+    customerio.egg-info/PKG-INFO is rewritten in place (its name carries no version)."""
+    checkout = tmp_path / "customerio-python"
+    info = checkout / "customerio.egg-info" / "PKG-INFO"
+    info.parent.mkdir(parents=True)
+    info.write_text("Metadata-Version: 2.1\nName: customerio\nVersion: 3.2.0\n")
+    (shop / "pyproject.toml").write_text('[tool.cio-lint]\nregion = "eu"\n')
+    _age(tmp_path)
+    first = cio(shop, ".", PYTHONPATH=str(checkout))
+    assert records(shop)
+    info.write_text("Metadata-Version: 2.1\nName: customerio\nVersion: 9.0\n")  # no release cio-lint knows
+    _touch_past(info)
+    again = cio(shop, ".", PYTHONPATH=str(checkout))
+    expected = cio(shop, ".", PYTHONPATH=str(checkout), CIO_LINT_NO_REPLAY="1")
+    assert "9.0" in expected.stderr and "9.0" not in first.stderr
+    assert (again.returncode, again.stdout, again.stderr) == (expected.returncode, expected.stdout, expected.stderr)
+
+
+def test_a_whole_second_timestamp_is_racy_for_longer_wherever_the_others_are_fine():
+    """A project on a mount without sub-second timestamps, checked by a cio-lint whose own
+    files (in the same fingerprint) have them: the project's file is not trusted for 2 s."""
+    now = (time.time_ns() // 10**9) * 10**9 + 500_000_000  # half a second past a whole second
+    fine_and_old = now - 10**9 * 60 + 123
+    whole_and_young = now - 500_000_000  # written any time in the last 0.5 s
+    assert replay.trusted({"/venv/x.py": ["f", fine_and_old, 1, 1, 1], "/mnt/a.py": ["f", whole_and_young, 1, 1, 1]},
+                          now) is None  # fmt: skip
