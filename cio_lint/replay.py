@@ -21,7 +21,8 @@ The fingerprint (`take`) covers:
   insides (but `.git/info/exclude`), and hidden directories, virtualenvs (`pyvenv.cfg`) and
   `node_modules` that no walk of the run entered: the run reads nothing there (module names
   cannot start with a dot; a virtualenv holds no project module);
-- the files named on the command line, the configuration and tracking-plan files the run read,
+- the files named on the command line (one below a hidden directory: that directory whole,
+  where a configuration beside it would appear), the configuration and tracking-plan files the run read,
   and every requirements file the SDK version detection reads (`-r ../shared.txt` included);
 - every directory above each root, and the files there that decide roots, configuration and
   ignores (pyproject.toml, setup.cfg, setup.py, requirements*.txt, .gitignore, .git);
@@ -375,11 +376,12 @@ class Recording:
     """What `start` saw before a run, for `keep` to compare with after it."""
 
     def __init__(self, store: str, roots: Sequence[str], started_ns: int, before: Dict[str, list],
-                 store_existed: bool, named: Sequence[str] = ()) -> None:  # fmt: skip
+                 store_existed: bool, named: Sequence[str] = (), hidden: Sequence[str] = ()) -> None:  # fmt: skip
         self.store, self.roots, self.started_ns, self.before = store, roots, started_ns, before
         self.store_existed = store_existed
-        #: the files named on the command line (one in a hidden directory is read, not walked)
-        self.named = list(named)
+        #: the files named on the command line (one in a hidden directory is read, not walked),
+        #: and the hidden directories around them (see `_hidden_homes`)
+        self.named, self.hidden = list(named), list(hidden)
 
 
 def start(options) -> Optional[Recording]:
@@ -405,11 +407,32 @@ def _start(options) -> Optional[Recording]:
     if store is None:
         return None
     named = [os.path.abspath(t) for t in options.targets() if not os.path.isdir(t)]
+    hidden = _hidden_homes(named, roots)
     started_ns = time.time_ns()
-    before = take(roots, (), {store}, named)
+    before = take(roots, hidden, {store}, named)
     if before is None:
         return None
-    return Recording(store, roots, started_ns, before, os.path.isdir(store), named)
+    return Recording(store, roots, started_ns, before, os.path.isdir(store), named, hidden)
+
+
+def _hidden_homes(named: Iterable[str], roots: Sequence[str]) -> List[str]:
+    """For each named file below a directory no walk would enter (hidden, a virtualenv,
+    node_modules), the outermost such directory below its root: the configuration and root
+    markers beside the file, which decide its settings, are there."""
+    found = []
+    for path in named:
+        root = next((r for r in roots if path.startswith(os.path.join(r, ""))), None)
+        if root is None:
+            continue
+        directory = root
+        for part in os.path.relpath(os.path.dirname(path), root).split(os.sep):
+            if part in ("", os.curdir):
+                break
+            directory = os.path.join(directory, part)
+            if part.startswith(".") or part in NEVER_READ or os.path.exists(os.path.join(directory, "pyvenv.cfg")):
+                found.append(directory)
+                break
+    return found
 
 
 def keep(recording: Optional[Recording], options, printed) -> None:
@@ -438,7 +461,7 @@ def _keep(recording: Recording, options, printed) -> None:
     if found is not None and found != recording.store:  # the next run would look elsewhere
         return
     projects = _projects(options, outcome)
-    walked = set(outcome.walked)
+    walked = set(outcome.walked) | set(recording.hidden)
     for root, settings in projects.items():
         _project_walk(root, settings, walked)
     read = [*printed.files_read, *recording.named, *_included_requirements([*projects, *recording.roots])]

@@ -458,3 +458,18 @@ def test_a_whole_second_timestamp_is_racy_for_longer_wherever_the_others_are_fin
     whole_and_young = now - 500_000_000  # written any time in the last 0.5 s
     assert replay.trusted({"/venv/x.py": ["f", fine_and_old, 1, 1, 1], "/mnt/a.py": ["f", whole_and_young, 1, 1, 1]},
                           now) is None  # fmt: skip
+
+
+def test_the_directories_above_a_named_file_in_a_hidden_directory_are_inputs(shop):
+    """A configuration appearing beside a named file that no walk enters (a hidden directory
+    git ignores) changes its settings: that directory is fingerprinted whole."""
+    (shop / ".git").mkdir()
+    (shop / ".gitignore").write_text("/.scripts/\n")
+    hidden = shop / ".scripts" / "notify.py"
+    hidden.parent.mkdir()
+    hidden.write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    _age(shop)
+    assert "CIO101" in cio(shop, ".scripts/notify.py").stdout and records(shop)
+    (hidden.parent / "pyproject.toml").write_text('[tool.cio-lint]\nignore = ["CIO101"]\n')
+    _touch_past(hidden.parent / "pyproject.toml", hidden.parent)
+    assert "CIO101" not in _same_as_a_real_run(shop, ".scripts/notify.py").stdout
