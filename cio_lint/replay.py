@@ -361,8 +361,11 @@ def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str,
 
 
 def _links_to_a_directory(entry: os.DirEntry) -> bool:
+    """A symlinked directory that the module index may read through: only a name a module
+    path can go through (no walk follows a link; a link named on the command line is a top).
+    A link to a data directory or to / is then kept as a file, not listed to the bottom."""
     try:
-        return entry.is_symlink() and entry.is_dir()
+        return entry.name.isidentifier() and entry.is_symlink() and entry.is_dir()
     except OSError:  # a loop: fingerprinted as the link itself
         return False
 

@@ -473,3 +473,19 @@ def test_the_directories_above_a_named_file_in_a_hidden_directory_are_inputs(sho
     (hidden.parent / "pyproject.toml").write_text('[tool.cio-lint]\nignore = ["CIO101"]\n')
     _touch_past(hidden.parent / "pyproject.toml", hidden.parent)
     assert "CIO101" not in _same_as_a_real_run(shop, ".scripts/notify.py").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_symlink_no_module_path_goes_through_is_not_listed(shop, tmp_path):
+    """A link named like no package (`big-data -> a large tree`) is kept as a file: listing
+    what it points to would only push the fingerprint over MAX_ENTRIES."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for i in range(5):
+        (data / f"{i}.csv").write_text("")
+    os.symlink(data, shop / "big-data", target_is_directory=True)
+    os.symlink(shop, shop / "shop" / "again", target_is_directory=True)  # a loop through a package name
+    fingerprint = replay.take([str(shop)])
+    assert fingerprint is not None and str(shop / "big-data") in fingerprint
+    assert not any("0.csv" in path for path in fingerprint)
+    assert str(shop / "shop" / "again") in fingerprint and str(shop / "shop" / "again" / "shop") not in fingerprint
