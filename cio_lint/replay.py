@@ -65,6 +65,9 @@ NO_REPLAY_VARIABLE = "CIO_LINT_NO_REPLAY"
 #: timestamps; FINE_RACY_SECONDS where timestamps have sub-second digits)
 RACY_SECONDS = 2.0
 FINE_RACY_SECONDS = 0.1
+#: how far a file system's timestamps may lag time.time_ns() (Linux stamps files with a clock
+#: that advances once per kernel tick, 1 to 10 ms)
+CLOCK_LAG_NS = 20_000_000
 #: flags whose runs write files or read stdin (the slow path never records them either)
 NOT_REPLAYED = ("--fix", "--diff", "--add-noqa", "-o", "--output-file", "--stdin-filename", "--no-cache", "-",
                 "-h", "--help", "--version")  # fmt: skip
@@ -573,7 +576,9 @@ def _changed_during_run(recording: Recording, after: Dict[str, list], walked: It
                         files_read: Iterable[str]) -> bool:  # fmt: skip
     """Did anything the run read change between `start` and now? Paths only `after` knows
     are those the run showed it read: below a directory its walk entered that the first
-    fingerprint leaves out (a hidden one), and configuration files outside the roots."""
+    fingerprint leaves out (a hidden one), and configuration files outside the roots. For
+    them only the inode change time can tell: one at or after the run began (less a kernel
+    tick, by which the file system's clock may lag) is a change during the run."""
     grown = os.path.dirname(recording.store) if not recording.store_existed else None  # the run made its cache
     for path, state in recording.before.items():
         if after.get(path) != state and path != grown:
@@ -581,7 +586,15 @@ def _changed_during_run(recording: Recording, after: Dict[str, list], walked: It
     new = {d for d in walked if d not in recording.before}
     entered = tuple(d + os.sep for d in new)
     known = set(recording.before) | {os.path.abspath(f) for f in files_read} | new
-    return any(path not in known and not path.startswith(entered) for path in after)
+    began = recording.started_ns - CLOCK_LAG_NS
+    for path, state in after.items():
+        if path in recording.before:
+            continue
+        if path not in known and not path.startswith(entered):
+            return True
+        if state and state[0] in ("f", "l", "d") and state[-1] >= began:  # (the change time is last)
+            return True
+    return False
 
 
 def _store_used(options, roots: Sequence[str]) -> Optional[str]:

@@ -489,3 +489,46 @@ def test_a_symlink_no_module_path_goes_through_is_not_listed(shop, tmp_path):
     assert fingerprint is not None and str(shop / "big-data") in fingerprint
     assert not any("0.csv" in path for path in fingerprint)
     assert str(shop / "shop" / "again") in fingerprint and str(shop / "shop" / "again" / "shop") not in fingerprint
+
+
+def test_a_run_over_hidden_directories_is_recorded_and_watches_them(shop):
+    """The walk enters .github (not excluded): the run is recorded all the same, and an edit
+    there runs it again."""
+    hidden = shop / ".github" / "scripts" / "notify.py"
+    hidden.parent.mkdir(parents=True)
+    hidden.write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    _age(shop)
+    assert cio(shop, ".").stdout.count("CIO101") == 2 and records(shop)
+    tamper(shop)
+    assert cio(shop, ".").stdout.startswith("REPLAYED")
+    hidden.write_text(CRM + "client.track(customer_id=user, name='deployed')\n")
+    _touch_past(hidden)
+    assert _same_as_a_real_run(shop, ".").stdout.count("CIO101") == 1
+
+
+def test_a_file_changed_while_the_run_reads_it_below_a_hidden_directory_keeps_no_record(shop, monkeypatch):
+    """The first fingerprint leaves hidden directories out, so only the change time tells that
+    a file the walk found there changed during the run (by a tool that keeps old mtimes)."""
+    from click.testing import CliRunner
+
+    from cio_lint import cli, command
+
+    hidden = shop / ".github" / "notify.py"
+    hidden.parent.mkdir()
+    hidden.write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    _age(shop)
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.chdir(shop)
+    monkeypatch.setattr(replay, "_argv", ["check", "."])
+    real_check = command.check
+
+    def check_then_edit(options):
+        printed = real_check(options)
+        stat = hidden.stat()
+        hidden.write_text(CRM + "client.track(customer_id=user, name='deployed')\n")
+        os.utime(hidden, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        return printed
+
+    monkeypatch.setattr(command, "check", check_then_edit)
+    CliRunner().invoke(cli.cli, ["check", "."])
+    assert records(shop) == []
