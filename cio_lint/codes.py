@@ -55,7 +55,7 @@ class Entry(NamedTuple):
     default_enabled: bool
     module: str  # under cio_lint.rules
     cls: str
-    #: the module offers `check_project(run)` (project-level findings, cio_lint/runner.py),
+    #: the module offers `check_project(run)` (project-level findings, cio_lint/whole_project.py),
     #: worth importing it only when this dotted attribute of the ProjectRun holds
     project_gate: Optional[str] = None
 

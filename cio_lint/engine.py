@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Tuple, Typ
 from cio_lint import codes, parsing, sdk
 from cio_lint.codes import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from cio_lint.config import Settings
-from cio_lint.globs import per_file_ignored  # noqa: F401 - the front-ends read it here
+from cio_lint.globs import per_file_ignored
 from cio_lint.finding import Finding
 from cio_lint._libcst import FastVisits, run_visitors
-from cio_lint.text import foreign_bom
+from cio_lint.text import decode_source, foreign_bom
 from cio_lint.parsing import FileTimeout, ParseFailure, nesting_problem  # noqa: F401 (re-exported)
 from cio_lint.project import Project, project_for
 
 if TYPE_CHECKING:  # imported lazily at run time (see the module docstring)
+    from pathlib import Path
+
     from cio_lint.inventory import InventorySink
     from cio_lint.rules.base import Rule
 
@@ -292,3 +294,16 @@ def noqa_filter(findings: Sequence[Finding], text: Union[str, Sequence[str]]) ->
     if not isinstance(text, str):
         text = "\n".join(text)
     return Suppressions(text).filter(findings)
+
+
+def filtered(findings: List[Finding], shown: str, settings: Settings, path: Optional[Path],
+             data: bytes) -> List[Finding]:  # fmt: skip
+    """The findings `[tool.cio-lint] per-file-ignores` and `# noqa` in `data` leave."""
+    if not findings:
+        return findings
+    ignored = per_file_ignored(shown, settings, path)
+    findings = [f for f in findings if not ignored(f)]
+    decoded = decode_source(data)
+    if decoded is not None:
+        findings = noqa_filter(findings, decoded[0])
+    return findings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, List, Mapping, Optional, Tuple
 
 if TYPE_CHECKING:
     from cio_lint.config import Settings
@@ -93,7 +93,7 @@ class Finding:
 
 
 # ---------------------------------------------------------------------------------------------
-# Project-level findings: the hook a rule module may offer (see cio_lint/runner.py)
+# Project-level findings: the hook a rule module may offer (see cio_lint/whole_project.py)
 
 
 @dataclass(frozen=True)
@@ -129,3 +129,19 @@ class ProjectFinding:
     end_column: Optional[int] = None
     #: the explanation behind the headline (JSON and SARIF `help`)
     help: str = ""
+
+
+@dataclass
+class Checked:
+    """One file of a run, checked: its findings, and what the run keeps of it."""
+
+    path: Optional[Path]  # None for stdin
+    shown: str
+    data: bytes
+    findings: List[Finding]
+    #: the path whose configuration and project apply (stdin: --stdin-filename)
+    config_path: Optional[Path] = None
+    #: the file passed the prefilter: the engine ran the rules on it
+    sdk: bool = False
+    #: what the file sends (cio_lint/inventory.py), when a project-level rule reads it
+    inventory: Optional[dict] = None

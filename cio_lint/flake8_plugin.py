@@ -157,7 +157,7 @@ class Checker:
         findings = lint_bytes(source, self.filename, settings, project, rules, module_name=module_name,
                               inventory=sink)  # fmt: skip
         if sink is not None:  # CIO503/CIO504 judge the whole project, reported at this file's lines
-            from cio_lint.runner import file_project_findings
+            from cio_lint.whole_project import file_project_findings
 
             findings += file_project_findings(project, settings, path, self.filename, sink.data, project_rules)
         ignored = per_file_ignored(self.filename, settings, path)  # flake8's own apply too

@@ -36,7 +36,7 @@ from cio_lint.finding import SAFE, Edit, Finding
 from cio_lint.inventory import InventorySink
 from cio_lint.noqa import Suppressions, split_lines
 from cio_lint.project import project_for
-from cio_lint.runner import file_project_findings, forget_project_inventories
+from cio_lint.whole_project import file_project_findings, forget_project_inventories
 
 SOURCE = "cio-lint"
 #: Files whose change can change a finding without any Python file changing: settings, and

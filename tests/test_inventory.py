@@ -10,7 +10,7 @@ import pytest
 
 from cio_lint.config import Settings
 from cio_lint.inventory import ProjectInventory, render
-from cio_lint.runner import file_inventory
+from cio_lint.whole_project import file_inventory
 from cio_lint.project import Project
 from tests.conftest import FIXTURES
 

@@ -34,7 +34,8 @@ LAYERS: List[Tuple[str, Tuple[str, ...]]] = [
      ("cio_lint.rules", "cio_lint.rules.*", "cio_lint.inventory")),
     ("one file: the engine and the suppressions it reads", ("cio_lint.engine", "cio_lint.noqa")),
     ("a run: files, fixes, reports, what a command prints and its replay",
-     ("cio_lint.runner", "cio_lint.fix", "cio_lint.report", "cio_lint.command", "cio_lint.replay")),
+     ("cio_lint.files", "cio_lint.whole_project", "cio_lint.runner", "cio_lint.fix", "cio_lint.report",
+      "cio_lint.command", "cio_lint.replay")),
     ("front-ends", ("cio_lint.cli", "cio_lint.flake8_plugin", "cio_lint.server", "cio_lint.__main__", "cio_lint.entry",
                     "cio_lint.scaffold")),
 ]  # fmt: skip

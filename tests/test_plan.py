@@ -10,7 +10,7 @@ import pytest
 
 from cio_lint.config import ConfigError, load_settings, settings_from_mapping
 from cio_lint.inventory import ProjectInventory
-from cio_lint.runner import file_inventory
+from cio_lint.whole_project import file_inventory
 from cio_lint.plan import accepts, bootstrap, new_entries, parse, schema, to_toml
 from cio_lint.project import Project
 from tests.integrations.helpers import parse_text

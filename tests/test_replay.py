@@ -415,9 +415,9 @@ def test_a_run_that_may_have_abandoned_a_file_keeps_no_record(shop, monkeypatch)
 
 
 def test_the_project_walk_repeated_for_the_fingerprint_is_the_runners(tmp_path):
-    """replay.py repeats runner._walk (importing runner would be a cycle): the same directories."""
+    """replay.py repeats files.walk (its fast path imports nothing else of cio-lint): the same directories."""
     from cio_lint.config import Settings
-    from cio_lint.runner import _walk
+    from cio_lint.files import walk as _walk
 
     for directory in (".git", ".github/workflows", ".venv/lib", "build", "shop/sub", "ignored/deep", "node_modules/x"):
         (tmp_path / directory).mkdir(parents=True)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import cio_lint.project as project_module
-from cio_lint import cli, runner
+from cio_lint import cli, runner, whole_project
 
 SEND = ("from shop.cio import client\n\n\ndef send_{i}(user):\n"
         "    client.track(user.id, '{name}')\n")  # fmt: skip
@@ -52,7 +52,8 @@ def test_a_run_over_the_whole_project_reads_each_file_once(shop, monkeypatch):
         reads[os.path.abspath(path)] += 1
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "read_source", counting)
+    for module in (runner, whole_project):  # the run's reads and the project-level rules'
+        monkeypatch.setattr(module, "read_source", counting)
     found = check(shop, "-j1", "--no-cache")
     assert any("CIO503" in line and "send_0.py" in line for line in found)
     plain = os.path.abspath(shop / "shop" / "plain_3.py")
@@ -101,7 +102,8 @@ def _reads(monkeypatch) -> Counter:
         reads[os.path.relpath(os.path.abspath(path))] += 1
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "read_source", counting)
+    for module in (runner, whole_project):  # the run's reads and the project-level rules'
+        monkeypatch.setattr(module, "read_source", counting)
     return reads
 
 

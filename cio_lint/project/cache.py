@@ -119,11 +119,11 @@ class Cache:
             payload["inventory"] = inventory
         self._put("results", key, payload)
 
-    # -- the project's inventories (cio_lint/runner.py: project_inventories) --------------------
+    # -- the project's inventories (cio_lint/whole_project.py: project_inventories) --------------------
 
     def get_inventories(self, key: str) -> Optional[Dict[str, Any]]:
         """{"written": ns, "files": {path: [mtime_ns, size, inventory, facts]}, "dirs": {...},
-        "outside": {...}} under `key` (cio_lint/runner.py: _InventorySnapshot)."""
+        "outside": {...}} under `key` (cio_lint/whole_project.py: _InventorySnapshot)."""
         entry = self._get("inventories", key)
         if entry is None or not isinstance(entry.get("files"), dict) or not isinstance(entry.get("written"), int):
             return None
@@ -140,7 +140,7 @@ class Cache:
         """A run's record: its writes, exit status and fingerprint (cio_lint/replay.py)."""
         self._put("runs", key, record)
 
-    # -- project hooks' findings (cio_lint/runner.py: _hook_findings) -----------------------------
+    # -- project hooks' findings (cio_lint/whole_project.py: _hook_findings) -----------------------------
 
     def get_project_findings(self, key: str) -> Optional[list]:
         entry = self._get("hooks", key)

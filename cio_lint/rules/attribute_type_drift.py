@@ -12,7 +12,7 @@ _FAMILY_WORDS = {"string": "a string", "number": "a number", "boolean": "a boole
                  "object": "an object", "array": "a list"}  # fmt: skip
 
 
-#: the runner gives `check_project` every file's inventory (cio_lint/runner.py)
+#: the runner gives `check_project` every file's inventory (cio_lint/whole_project.py)
 PROJECT_GATE = "inventories"
 
 
@@ -127,5 +127,5 @@ def _planned_property(settings, event: str):
 
 
 def check_project(run) -> Iterator[Finding]:
-    """The runner's project-level hook (cio_lint/runner.py)."""
+    """The project-level hook (cio_lint/whole_project.py)."""
     return check_project_with(AttributeTypeDrift, run)

@@ -9,7 +9,7 @@ from cio_lint.rules._project import check_project_with, finding, majority, place
 from cio_lint.rules.base import Invalid, Rule, Valid
 from cio_lint.rules.event_name_style import snake_case
 
-#: the runner gives `check_project` every file's inventory (cio_lint/runner.py)
+#: the runner gives `check_project` every file's inventory (cio_lint/whole_project.py)
 PROJECT_GATE = "inventories"
 
 
@@ -127,5 +127,5 @@ def _selected(settings) -> List[str]:
 
 
 def check_project(run) -> Iterator[Finding]:
-    """The runner's project-level hook (cio_lint/runner.py)."""
+    """The project-level hook (cio_lint/whole_project.py)."""
     return check_project_with(EventNameVariants, run)
