@@ -586,14 +586,16 @@ def _changed_during_run(recording: Recording, after: Dict[str, list], walked: It
     new = {d for d in walked if d not in recording.before}
     entered = tuple(d + os.sep for d in new)
     known = set(recording.before) | {os.path.abspath(f) for f in files_read} | new
-    began = recording.started_ns - CLOCK_LAG_NS
+    fine, coarse = recording.started_ns - CLOCK_LAG_NS, recording.started_ns - int(RACY_SECONDS * 1e9)
     for path, state in after.items():
         if path in recording.before:
             continue
         if path not in known and not path.startswith(entered):
             return True
-        if state and state[0] in ("f", "l", "d") and state[-1] >= began:  # (the change time is last)
-            return True
+        if state and state[0] in ("f", "l", "d"):
+            changed = state[-1]  # (the change time is last; a whole second may be one begun earlier)
+            if changed >= (coarse if changed % 1_000_000_000 == 0 else fine):
+                return True
     return False
 
 

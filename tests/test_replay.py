@@ -536,3 +536,14 @@ def test_a_file_changed_while_the_run_reads_it_below_a_hidden_directory_keeps_no
     monkeypatch.setattr(command, "check", check_then_edit)
     CliRunner().invoke(cli.cli, ["check", "."])
     assert records(shop) == []
+
+
+def test_a_whole_second_change_time_may_be_one_the_run_began_in():
+    """Only paths the first fingerprint lacks are judged by their change time: one that looks
+    whole may have been truncated from any moment of that second, the run's too."""
+    started = (time.time_ns() // 10**9) * 10**9 + 700_000_000
+    recording = replay.Recording("/p/.cio_lint_cache", ["/p"], started, {}, True)
+    fine = started - 10**9  # a second before the run, sub-second digits: before it
+    assert not replay._changed_during_run(recording, {"/p/.github/a.py": ["f", 1, 1, 1, fine + 1]}, ["/p/.github"], [])
+    whole = started - 700_000_000  # the run's own second, truncated
+    assert replay._changed_during_run(recording, {"/p/.github/a.py": ["f", 1, 1, 1, whole]}, ["/p/.github"], [])
