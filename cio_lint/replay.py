@@ -21,9 +21,10 @@ The fingerprint (`take`) covers:
   insides (but `.git/info/exclude`), and hidden directories, virtualenvs (`pyvenv.cfg`) and
   `node_modules` that no walk of the run entered: the run reads nothing there (module names
   cannot start with a dot; a virtualenv holds no project module);
-- the files named on the command line (one below a hidden directory: that directory whole,
-  where a configuration beside it would appear), the configuration and tracking-plan files the run read,
-  and every requirements file the SDK version detection reads (`-r ../shared.txt` included);
+- the files named on the command line (and when a target is below a hidden directory, that
+  directory whole: a configuration between the root and the target would appear there), the
+  configuration and tracking-plan files the run read, and every requirements file the SDK
+  version detection reads (`-r ../shared.txt` included);
 - every directory above each root, and the files there that decide roots, configuration and
   ignores (pyproject.toml, setup.cfg, setup.py, requirements*.txt, .gitignore, .git);
 - the directories of `sys.path` (the installed SDK's version is an input when the project
@@ -413,7 +414,7 @@ def _start(options) -> Optional[Recording]:
     if store is None:
         return None
     named = [os.path.abspath(t) for t in options.targets() if not os.path.isdir(t)]
-    hidden = _hidden_homes(named, roots)
+    hidden = _hidden_homes([os.path.abspath(t) for t in options.targets()], roots)
     started_ns = time.time_ns()
     before = take(roots, hidden, {store}, named)
     if before is None:
@@ -421,12 +422,13 @@ def _start(options) -> Optional[Recording]:
     return Recording(store, roots, started_ns, before, os.path.isdir(store), named, hidden)
 
 
-def _hidden_homes(named: Iterable[str], roots: Sequence[str]) -> List[str]:
-    """For each named file below a directory no walk would enter (hidden, a virtualenv,
-    node_modules), the outermost such directory below its root: the configuration and root
-    markers beside the file, which decide its settings, are there."""
+def _hidden_homes(targets: Iterable[str], roots: Sequence[str]) -> List[str]:
+    """For each target (a file or a directory) below a directory that the fingerprint's walk
+    would leave out (hidden, a virtualenv, node_modules) and that git may keep the run's own
+    walks out of, the outermost such directory below its root: the configuration and root
+    markers between the root and the target, which decide its settings, are there."""
     found = []
-    for path in named:
+    for path in targets:
         root = next((r for r in roots if path.startswith(os.path.join(r, ""))), None)
         if root is None:
             continue

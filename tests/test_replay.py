@@ -547,3 +547,18 @@ def test_a_whole_second_change_time_may_be_one_the_run_began_in():
     assert not replay._changed_during_run(recording, {"/p/.github/a.py": ["f", 1, 1, 1, fine + 1]}, ["/p/.github"], [])
     whole = started - 700_000_000  # the run's own second, truncated
     assert replay._changed_during_run(recording, {"/p/.github/a.py": ["f", 1, 1, 1, whole]}, ["/p/.github"], [])
+
+
+def test_the_hidden_directory_above_a_named_directory_is_an_input(shop):
+    """`check .github/scripts` where git ignores .github: the walk starts below it, and no other
+    walk enters it, but a configuration there applies."""
+    (shop / ".git").mkdir()
+    (shop / ".gitignore").write_text("/.github/\n")
+    hidden = shop / ".github" / "scripts" / "notify.py"
+    hidden.parent.mkdir(parents=True)
+    hidden.write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    _age(shop)
+    assert "CIO101" in cio(shop, ".github/scripts").stdout and records(shop)
+    (shop / ".github" / "pyproject.toml").write_text('[tool.cio-lint]\nignore = ["CIO101"]\n')
+    _touch_past(shop / ".github" / "pyproject.toml", shop / ".github")
+    assert "CIO101" not in _same_as_a_real_run(shop, ".github/scripts").stdout
