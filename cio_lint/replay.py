@@ -263,12 +263,14 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
 
     tops = sorted({os.path.abspath(r) for r in roots} | entered)
     listed = set()  # (device, inode) of each directory listed: a link to one is not listed again
+    visited = set()  # the paths of the directories met in the walk (a link not followed is not)
     for top in tops:
-        if top in fingerprint:
+        if top in visited:
             continue
         stack = [top]
         while stack and ok:
             here = stack.pop()
+            visited.add(here)
             try:
                 st = os.stat(here)
                 fingerprint[here] = ["d", st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
@@ -284,14 +286,15 @@ def take(roots: Iterable[str], entered: Iterable[str] = (), skip: Iterable[str] 
                 path = entry.path
                 if path in skip or entry.name == "__pycache__":
                     continue
-                if entry.is_dir(follow_symlinks=False) or _links_to_a_directory(entry):
+                linked = _links_to_a_directory(entry)
+                if entry.is_dir(follow_symlinks=False) or linked and entry.name.isidentifier():
                     # (a symlinked package: the walk does not follow it, the module index does)
                     if entry.name == ".git":
                         keep(os.path.join(path, "info", "exclude"), "f")
                     elif path in entered or not _never_read(entry):
                         stack.append(path)
-                else:
-                    keep(path, "f")
+                else:  # (a link to a directory as the directory's own state: a walk may list it)
+                    keep(path, "d" if linked else "f")
     # Above each root (the walk's directories are below one): what decides roots, settings and
     # ignores; not the directories' mtimes (/tmp or a home directory change all the time).
     for top in sorted({os.path.abspath(r) for r in roots}):
@@ -365,11 +368,11 @@ def trusted(fingerprint: Dict[str, list], started_ns: int) -> Optional[Dict[str,
 
 
 def _links_to_a_directory(entry: os.DirEntry) -> bool:
-    """A symlinked directory that the module index may read through: only a name a module
-    path can go through (no walk follows a link; a link named on the command line is a top).
-    A link to a data directory or to / is then kept as a file, not listed to the bottom."""
+    """A symlinked directory. `take` lists it only when the module index may read through it,
+    by a name a module path can go through (no walk follows a link; a link named on the
+    command line is a top): a link to a data directory or to / is not listed to the bottom."""
     try:
-        return entry.name.isidentifier() and entry.is_symlink() and entry.is_dir()
+        return entry.is_symlink() and entry.is_dir()
     except OSError:  # a loop: fingerprinted as the link itself
         return False
 
@@ -414,7 +417,10 @@ def _start(options) -> Optional[Recording]:
     if store is None:
         return None
     named = [os.path.abspath(t) for t in options.targets() if not os.path.isdir(t)]
-    hidden = _hidden_homes([os.path.abspath(t) for t in options.targets()], roots)
+    targets = [os.path.abspath(t) for t in options.targets()]
+    # listed before the run as after it: the directories named (one may be a link the project's
+    # listing keeps as a file) and the hidden ones around the targets
+    hidden = _hidden_homes(targets, roots) + [t for t in targets if os.path.isdir(t)]
     started_ns = time.time_ns()
     before = take(roots, hidden, {store}, named)
     if before is None:
@@ -424,9 +430,10 @@ def _start(options) -> Optional[Recording]:
 
 def _hidden_homes(targets: Iterable[str], roots: Sequence[str]) -> List[str]:
     """For each target (a file or a directory) below a directory that the fingerprint's walk
-    would leave out (hidden, a virtualenv, node_modules) and that git may keep the run's own
-    walks out of, the outermost such directory below its root: the configuration and root
-    markers between the root and the target, which decide its settings, are there."""
+    would leave out (hidden, a virtualenv, node_modules, a link it does not follow) and that
+    git may keep the run's own walks out of, the outermost such directory below its root: the
+    configuration, root markers and .gitignore files between the root and the target, which
+    decide what is checked and how, are there."""
     found = []
     for path in targets:
         root = next((r for r in roots if path.startswith(os.path.join(r, ""))), None)
@@ -437,7 +444,8 @@ def _hidden_homes(targets: Iterable[str], roots: Sequence[str]) -> List[str]:
             if part in ("", os.curdir):
                 break
             directory = os.path.join(directory, part)
-            if part.startswith(".") or part in NEVER_READ or os.path.exists(os.path.join(directory, "pyvenv.cfg")):
+            if part.startswith(".") or part in NEVER_READ or os.path.exists(os.path.join(directory, "pyvenv.cfg")) \
+                    or (os.path.islink(directory) and not part.isidentifier()):  # (see _links_to_a_directory)
                 found.append(directory)
                 break
     return found

@@ -562,3 +562,35 @@ def test_the_hidden_directory_above_a_named_directory_is_an_input(shop):
     (shop / ".github" / "pyproject.toml").write_text('[tool.cio-lint]\nignore = ["CIO101"]\n')
     _touch_past(shop / ".github" / "pyproject.toml", shop / ".github")
     assert "CIO101" not in _same_as_a_real_run(shop, ".github/scripts").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_linked_directory_above_a_named_directory_is_an_input(shop, tmp_path):
+    """`check my-tools/sub` through a link no module path takes: the .gitignore beside `sub`
+    (read by the walk, as git reads the work tree's) is in the linked directory."""
+    tools = tmp_path / "shared-tools"
+    (tools / "sub").mkdir(parents=True)
+    (tools / ".gitignore").write_text("# nothing yet\n")
+    (tools / "sub" / "notify.py").write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    os.symlink(tools, shop / "my-tools", target_is_directory=True)
+    (shop / ".git").mkdir()
+    _age(tmp_path)
+    assert "CIO101" in cio(shop, "my-tools/sub").stdout and records(shop)
+    (tools / ".gitignore").write_text("notify.py\n")
+    _touch_past(tools / ".gitignore")
+    assert "CIO101" not in _same_as_a_real_run(shop, "my-tools/sub").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_linked_directory_named_on_the_command_line_is_an_input(shop, tmp_path):
+    """`check my-tools` (a link in the project): the walk follows it, so must the fingerprint,
+    although the project's own listing keeps the link as a file."""
+    tools = tmp_path / "shared-tools"
+    tools.mkdir()
+    (tools / "notify.py").write_text(CRM + "client.track(customer_id='', name='deployed')\n")
+    os.symlink(tools, shop / "my-tools", target_is_directory=True)
+    _age(tmp_path)
+    assert "CIO101" in cio(shop, "my-tools").stdout and records(shop)
+    (tools / "notify.py").write_text(CRM + "client.track(customer_id=user, name='deployed')\n")
+    _touch_past(tools / "notify.py")
+    assert "CIO101" not in _same_as_a_real_run(shop, "my-tools").stdout
