@@ -23,8 +23,8 @@ The fingerprint (`take`) covers:
   cannot start with a dot; a virtualenv holds no project module);
 - the files named on the command line (and when a target is below a hidden directory, that
   directory whole: a configuration between the root and the target would appear there), the
-  configuration and tracking-plan files the run read, and every requirements file the SDK
-  version detection reads (`-r ../shared.txt` included);
+  configuration and tracking-plan files the run read, and every file the SDK version
+  detection reads (`-r ../shared.txt`, setup.cfg's `file:` targets included);
 - every directory above each root, and the files there that decide roots, configuration and
   ignores (pyproject.toml, setup.cfg, setup.py, requirements*.txt, .gitignore, .git);
 - the directories of `sys.path` (the installed SDK's version is an input when the project
@@ -480,7 +480,7 @@ def _keep(recording: Recording, options, printed) -> None:
     walked = set(outcome.walked) | set(recording.hidden)
     for root, settings in projects.items():
         _project_walk(root, settings, walked)
-    read = [*printed.files_read, *recording.named, *_included_requirements([*projects, *recording.roots])]
+    read = [*printed.files_read, *recording.named, *_declaration_files([*projects, *recording.roots])]
     after = take(recording.roots, walked, {recording.store}, read)
     if after is None or _changed_during_run(recording, after, walked, read):
         return
@@ -567,19 +567,31 @@ def _project_walk(root: str, settings, entered: set) -> None:
                 ignores[os.path.join(directory, name)] = git
 
 
-def _included_requirements(roots: Iterable[str]) -> List[str]:
-    """Every requirements file the projects' SDK version detection reads, `-r`/`-c` includes
-    too: one may live outside the project (`-r ../shared/requirements.txt`)."""
+def _declaration_files(roots: Iterable[str]) -> List[str]:
+    """Every file the SDK version detection reads for these project roots: lock files,
+    pyproject.toml, requirements files with their `-r`/`-c` includes (one may live outside the
+    project: `-r ../shared/requirements.txt`), setup.cfg's `file:` targets (one may be in a
+    directory no walk enters), setup.py, Pipfile. cio_lint/project/declarations.py reads
+    them all through `_read_text`: the detection runs again with that reader watched, so a
+    file it comes to read one day is covered without a list here to keep up."""
     from pathlib import Path
 
-    from cio_lint.project.declarations import _read_requirements, _requirement_roots
-    from cio_lint.project.root import list_dir
+    from cio_lint.project import declarations
 
-    seen: set = set()
-    for root in sorted(set(roots)):
-        for path in _requirement_roots(Path(root), list_dir(Path(root))):
-            _read_requirements(path, [], seen, 0)
-    return sorted(seen)
+    read: List[str] = []
+    real = declarations._read_text
+
+    def watched(path, **options):
+        read.append(os.path.abspath(os.fspath(path)))
+        return real(path, **options)
+
+    declarations._read_text = watched
+    try:
+        for root in sorted(set(roots)):
+            declarations.find_declarations(Path(root))
+    finally:
+        declarations._read_text = real
+    return read
 
 
 def _changed_during_run(recording: Recording, after: Dict[str, list], walked: Iterable[str],

@@ -594,3 +594,21 @@ def test_a_linked_directory_named_on_the_command_line_is_an_input(shop, tmp_path
     (tools / "notify.py").write_text(CRM + "client.track(customer_id=user, name='deployed')\n")
     _touch_past(tools / "notify.py")
     assert "CIO101" not in _same_as_a_real_run(shop, "my-tools").stdout
+
+
+def test_a_requirements_file_setup_cfg_names_in_a_hidden_directory_is_an_input(shop):
+    """setuptools' `install_requires = file: ...` is followed by the version detection, also
+    into a directory no walk enters (git ignores it)."""
+    (shop / ".git").mkdir()
+    (shop / ".gitignore").write_text("/.requirements/\n")
+    pinned = shop / ".requirements" / "base.txt"
+    pinned.parent.mkdir()
+    pinned.write_text("customerio==3.2.0\n")
+    (shop / "pyproject.toml").write_text('[tool.cio-lint]\nregion = "eu"\n')
+    (shop / "setup.cfg").write_text("[options]\ninstall_requires = file: .requirements/base.txt\n")
+    _age(shop)
+    first = cio(shop, ".")
+    assert records(shop)
+    pinned.write_text("customerio==9.0\n")  # no release cio-lint knows: the run warns
+    _touch_past(pinned)
+    assert _same_as_a_real_run(shop, ".").stderr != first.stderr
