@@ -519,7 +519,7 @@ def _forget_old_records(runs: str) -> None:
 
 def _projects(options, outcome) -> Dict[str, object]:
     """Each project root of the run's files, with the settings of its first file, as
-    cio_lint/runner.py's project_findings groups them."""
+    cio_lint/whole_project.py's project_findings groups them."""
     from cio_lint.project.root import find_root
 
     source = options.settings_source()
@@ -537,34 +537,18 @@ def _projects(options, outcome) -> Dict[str, object]:
 
 
 def _project_walk(root: str, settings, entered: set) -> None:
-    """Add to `entered` the directories cio_lint/runner.py's project_inventories walks in a
-    project with a marker (its _walk with one settings, .gitignore respected): a run over one
-    file reads the whole project's files for the project rules (CIO503, CIO504), hidden
-    directories that are not excluded too. Repeated here, not imported: runner imports report,
-    which imports this module (tests/test_replay.py compares the two walks)."""
+    """Add to `entered` the directories cio_lint/whole_project.py's project_inventories walks
+    in a project with a marker (files.walk with one settings, .gitignore respected): a run over
+    one file reads the whole project's files for the project rules (CIO503, CIO504), hidden
+    directories that are not excluded too."""
     from pathlib import Path
 
-    from cio_lint.gitignore import GitIgnore
-    from cio_lint.globs import is_excluded
+    from cio_lint.files import walk
     from cio_lint.project.root import has_marker
 
-    if not has_marker(Path(root)):
-        return
-    ignores = {}
-    first = GitIgnore.for_walk(root)
-    if first is not None:
-        ignores[root] = first
-    for directory, dirnames, filenames in os.walk(root):
-        entered.add(os.path.abspath(directory))
-        base = Path(directory)
-        git = ignores.pop(directory, None)
-        if git is not None:
-            git = git.entering(directory, filenames)
-        dirnames[:] = [d for d in dirnames if not is_excluded(base / d, settings, whole=False)
-                       and not (git is not None and git.ignored(os.path.join(directory, d), True))]  # fmt: skip
-        if git is not None:
-            for name in dirnames:
-                ignores[os.path.join(directory, name)] = git
+    if has_marker(Path(root)):
+        for _ in walk(Path(root), lambda where: settings, [], True, entered):
+            pass
 
 
 def _declaration_files(roots: Iterable[str]) -> List[str]:

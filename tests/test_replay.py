@@ -418,21 +418,18 @@ def test_a_run_that_may_have_abandoned_a_file_keeps_no_record(shop, monkeypatch)
     assert len(records(shop)) == 1
 
 
-def test_the_project_walk_repeated_for_the_fingerprint_is_the_runners(tmp_path):
-    """replay.py repeats files.walk (its fast path imports nothing else of cio-lint): the same directories."""
-    from cio_lint.config import Settings
-    from cio_lint.files import walk as _walk
-
+def test_the_project_walk_watched_is_the_project_rules_walk(tmp_path):
+    """What project_inventories walks: hidden directories too, unless excluded or git-ignored."""
     for directory in (".git", ".github/workflows", ".venv/lib", "build", "shop/sub", "ignored/deep", "node_modules/x"):
         (tmp_path / directory).mkdir(parents=True)
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / ".gitignore").write_text("ignored/\n")
-    settings = Settings(extend_exclude=("sub",))
-    runners: set = set()
-    list(_walk(tmp_path, lambda where: settings, [], True, runners))
+    from cio_lint.config import Settings
+
     ours: set = set()
-    replay._project_walk(str(tmp_path), settings, ours)
-    assert ours == runners and str(tmp_path / ".github" / "workflows") in ours
+    replay._project_walk(str(tmp_path), Settings(extend_exclude=("sub",)), ours)
+    assert ours == {str(tmp_path), str(tmp_path / ".github"), str(tmp_path / ".github" / "workflows"),
+                    str(tmp_path / "shop")}  # fmt: skip
 
 
 def test_the_installed_sdk_metadata_is_an_input(shop, tmp_path):
