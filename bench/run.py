@@ -38,10 +38,16 @@ Trees and comparisons:
     `ruff check --no-cache --isolated --select E9,F .`;
   - one-file latency, as editors and pre-commit call it, on a module that imports the wrapper
     (edited before every run): `flake8` with the plugin vs without it, and `cio-lint check
-    FILE` vs `ruff check --no-cache FILE` plus this interpreter's start-up (`python -c pass`,
-    measured and printed).
+    FILE` vs `ruff check --no-cache FILE` plus the start-up of the interpreter cio-lint runs on
+    (`python -c pass`, measured and printed).
 * this repository's own checkout: `cio-lint check .` cold vs `fixit lint .` with the one
   trivial rule.
+
+`cio-lint` runs as a user's install starts it (`installed_like_a_wheel`: a clean virtualenv,
+this checkout and this environment's site-packages on its path, pip's console script, compiled
+bytecode), not through this environment's editable install, whose import hook and .pth files
+cost ~10-20 ms per start; `--editable` measures that one instead. flake8's plugin runs in this
+environment in both flake8 rows.
 
 `--only` runs some of the sections (stdlib, flake8, sdk, realistic, latency, self). The
 figures come last, one line per ratio, each with its target. The test suite never runs this
@@ -388,10 +394,47 @@ def compile_cio_lint() -> str:
 
     spec = importlib.util.find_spec("cio_lint")
     where = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if str(REPO / "cio_lint") not in where:  # what installed_like_a_wheel() runs
+        where.append(str(REPO / "cio_lint"))
     if not where:
         return "cio_lint not found"
     ok = all(compileall.compile_dir(d, quiet=2, force=False) for d in where)
     return f"cio_lint compiled in {', '.join(where)}" + ("" if ok else " (some modules failed)")
+
+
+#: what pip writes for a console script (pip's own template), so both installs start alike
+CONSOLE_SCRIPT = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from cio_lint.entry import main
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(main())
+"""
+
+
+def installed_like_a_wheel(work: Path) -> List[str]:
+    """A `cio-lint` that starts as a wheel install does: a fresh virtualenv (no pip, nothing
+    downloaded) whose site-packages holds one .pth of plain paths (this checkout, then this
+    interpreter's site-packages for LibCST, click and the rest) and pip's console script.
+
+    An editable install (what a developer's virtualenv has) runs its import hook on every
+    start, ~10 ms, and a virtualenv with many .pth files starts slower than a clean one; a
+    user who ran `pip install cio-lint` pays neither, and ruff (a binary) pays no start-up
+    at all. Plain path lines in a .pth only extend sys.path: no hook runs."""
+    import venv
+
+    target = work / "wheel-like-venv"
+    venv.EnvBuilder(with_pip=False).create(target)
+    python = target / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    Path(site, "cio_lint_bench.pth").write_text(f"{REPO}\n{sysconfig.get_paths()['purelib']}\n")
+    script = target / "bin" / "cio-lint"
+    script.write_text(CONSOLE_SCRIPT.format(python=python))
+    script.chmod(0o755)
+    return [str(script)]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -405,6 +448,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
     parser.add_argument("--modules", type=int, default=800, help="modules in the realistic project (default 800)")
+    parser.add_argument("--editable", action="store_true",
+                        help="run the cio-lint installed next to this interpreter (an editable install's start-up "
+                             "included) instead of one that starts as a wheel install does")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -415,7 +461,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         only.discard("flake8")
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
 
-    cio = tool("cio-lint") + ["check"]
     extra = args.cio_args.split()
     rows: List[tuple] = []  # (tree, command, median s, min s, peak MB, files)
     ratios: List[tuple] = []  # (label, value, target, unit, ok)
@@ -428,6 +473,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="cio-lint-bench-") as tmp:
         work = Path(tmp)
+        cio = (tool("cio-lint") if args.editable else installed_like_a_wheel(work)) + ["check"]
+        how = "this environment's install" if args.editable else \
+            "starts as a wheel install does; --editable: this environment's"  # fmt: skip
+        print(f"cio-lint: {cio[0]} ({how})")
         if "realistic" in only or "latency" in only:
             realistic(work, args, cio, extra, only, rows, ratios)
         if "self" in only:
@@ -576,7 +625,10 @@ def realistic(work: Path, args, cio, extra, only, rows, ratios) -> None:
         shown = str(target.relative_to(root))
         print(f"one-file latency on {shown} (it imports the wrapper; edited before every run)", flush=True)
         edit = _editor(target)
-        startup = Command("python -c pass (start-up)", [sys.executable, "-c", "pass"], root)
+        # the start-up of the interpreter cio-lint runs on (its script's, as installed)
+        python = Path(cio[0]).parent / "python"
+        interpreter = str(python) if python.exists() else sys.executable
+        startup = Command("python -c pass (start-up)", [interpreter, "-c", "pass"], root)
         ruff_one = Command("ruff check FILE (--no-cache)", ruff + ["check", "--no-cache", "--select", "E9,F",
                                                                    "--exit-zero", "--quiet", shown], root, before=edit)
         cio_one = Command("cio-lint check FILE", cio + [shown, "--quiet", "--exit-zero"] + extra, root, before=edit)
