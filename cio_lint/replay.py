@@ -47,14 +47,17 @@ CIO_LINT_NO_REPLAY (the per-file cache without the replay).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import time
-from typing import Dict, Iterable, List, Optional, Sequence
+import zlib
 
 from cio_lint import __version__
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: a tenth of a replay)
+if TYPE_CHECKING:  # annotations only
+    from typing import Dict, Iterable, List, Optional, Sequence
 
 #: where a project's cache lives by default (cio_lint/project/cache.py's DEFAULT_DIR, kept
 #: equal by tests/test_replay.py: importing that package here would cost the fast path)
@@ -118,7 +121,8 @@ def _replay(argv: List[str]) -> Optional[int]:
     store = find_store(argv, cwd)
     if store is None:
         return None
-    key = run_key(argv, cwd)
+    material = run_key(argv, cwd)
+    key = record_key(material)
     try:
         with open(record_path(store, key), "rb") as handle:
             record = json.loads(handle.read())
@@ -127,7 +131,8 @@ def _replay(argv: List[str]) -> Optional[int]:
     # (the record's version is cio_lint/project/cache.py's code_version(), this release plus a
     # digest of its files; those files are in the fingerprint, compared below)
     version = record.get("version") if isinstance(record, dict) else None
-    if not isinstance(version, str) or version.partition("+")[0] != __version__ or record.get("key") != key:
+    if not isinstance(version, str) or version.partition("+")[0] != __version__ or record.get("key") != key \
+            or record.get("material") != material:  # fmt: skip
         return None
     if not unchanged(record["fingerprint"]):
         return None
@@ -147,7 +152,8 @@ def _replay(argv: List[str]) -> Optional[int]:
 
 
 def run_key(argv: Sequence[str], cwd: str) -> str:
-    """What must be equal for two runs to print the same, besides the files they read."""
+    """What must be equal for two runs to print the same, besides the files they read (a
+    record keeps it whole: `material`)."""
     def tty(stream) -> bool:
         try:
             return bool(stream.isatty())
@@ -158,7 +164,16 @@ def run_key(argv: Sequence[str], cwd: str) -> str:
                    if name in ENVIRONMENT or name.startswith("CIO_LINT")}  # fmt: skip
     parts = [__version__, list(argv), cwd, sorted(environment.items()), tty(sys.stdout), tty(sys.stderr),
              sys.executable, list(sys.path), getattr(sys.stdout, "encoding", None)]  # fmt: skip
-    return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return json.dumps(parts)
+
+
+def record_key(material: str) -> str:
+    """The record's file name for `material` (run_key's). Not a cryptographic digest, which
+    would cost the fast path hashlib's import (~2.5 ms, a tenth of a replay): two commands
+    whose names collide only overwrite each other's record, since a record is replayed only
+    when its `material` equals the command's exactly."""
+    data = material.encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data) & 0xFFFF:04x}"
 
 
 def find_store(argv: Sequence[str], cwd: str) -> Optional[str]:
@@ -225,10 +240,12 @@ def _state(path: str, kind: str) -> Optional[list]:
 
 
 def _names_digest(directory: str, requirements_only: bool = False) -> str:
+    """A directory's sorted entry names, whole (few directories are kept this way: the recent
+    ones, and the requirements files above a root)."""
     names = sorted(os.listdir(directory))
     if requirements_only:  # project/root.py's marker: requirements*.txt
         names = [n for n in names if n.startswith("requirements") and n.endswith(".txt")]
-    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
+    return "\0".join(names)
 
 
 def quiet_stdout() -> None:
@@ -496,8 +513,9 @@ def _keep(recording: Recording, options, printed) -> None:
 
     from cio_lint.project.cache import Cache
 
-    key = run_key(_argv, cwd)
-    Cache(Path(recording.store)).put_run(key, {"argv": _argv, "writes": printed.writes,
+    material = run_key(_argv, cwd)
+    key = record_key(material)
+    Cache(Path(recording.store)).put_run(key, {"argv": _argv, "material": material, "writes": printed.writes,
                                                "exit_code": printed.exit_code, "fingerprint": fingerprint})
     _forget_old_records(os.path.dirname(os.path.dirname(record_path(recording.store, key))))
 

@@ -53,8 +53,8 @@ _code_version: Optional[str] = None
 
 
 def code_version() -> str:
-    """cio-lint's release and a digest of its own files' sizes and modification times, so that
-    entries written by other code are never trusted: an editable install being worked on (a
+    """cio-lint's release and a digest of its own files' sizes, modification and change times,
+    so that entries written by other code are never trusted: an editable install being worked on (a
     changed sdk.py must change findings at once), or another install of the same release.
     Computed once per process: one stat per file of the package."""
     global _code_version
@@ -67,7 +67,8 @@ def code_version() -> str:
                 if not name.endswith((".pyc", ".pyo")):
                     path = os.path.join(directory, name)
                     st = os.stat(path)
-                    stamps.append(f"{os.path.relpath(path, package)}:{st.st_size}:{st.st_mtime_ns}")
+                    # (the change time too: an edit that puts the mtime back still moves it)
+                    stamps.append(f"{os.path.relpath(path, package)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
         _code_version = f"{__version__}+{digest(*stamps)[:16]}"
     return _code_version
 
