@@ -105,16 +105,24 @@ class time_limit:
             self.previous = signal.signal(signal.SIGALRM, expired)
         except ValueError:  # not the main thread of the main interpreter
             return self
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        # Armed before the timer starts, and undone here if it fires before the block begins
+        # (a very short limit): the `with` statement calls __exit__ only once __enter__ returned.
         self.armed = True
-        return self
+        try:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            return self
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
 
     def __exit__(self, *exc) -> None:
         if self.armed:
             import signal
 
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            finally:  # (the timer may fire on the way out: the handler goes back all the same)
+                signal.signal(signal.SIGALRM, self.previous)
 
 
 def too_large(size: Optional[int] = None) -> str:

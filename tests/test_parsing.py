@@ -153,3 +153,22 @@ def test_a_deep_imported_module_never_hides_the_importers_own_findings(tmp_path,
     findings = lint_file(path, Settings(), project_for(path, Settings()), display_path=apps[0])
     assert [(f.code, f.line) for f in findings] == [("CIO000", 1), ("CIO101", 4)]
     assert "shop.cio (shop/cio.py:3: nested too deeply to parse safely" in findings[0].message
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="POSIX interval timers")
+def test_a_limit_that_expires_at_once_leaves_no_handler_behind():
+    """A timer short enough to fire inside __enter__ (before the block begins): the handler
+    and the timer are still undone, and the FileTimeout is the limit's own (it was not)."""
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    for _ in range(300):
+        limit = parsing.time_limit(1e-6)
+        try:
+            with limit:
+                for _ in range(20000):
+                    pass
+        except parsing.FileTimeout:
+            assert limit.armed
+        assert signal.getsignal(signal.SIGALRM) is before
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
