@@ -380,20 +380,24 @@ def test_what_the_project_rules_read_beyond_the_checked_files_is_an_input(shop):
     assert "CIO503" not in _same_as_a_real_run(shop, "shop/views.py").stdout
 
 
-def test_a_requirements_file_included_from_outside_the_project_is_an_input(shop, tmp_path):
-    """`-r ../shared/requirements.txt` decides the SDK version the project is checked against."""
-    shared = tmp_path / "shared" / "requirements.txt"
-    shared.parent.mkdir()
-    shared.write_text("customerio==3.2.0\n")
+def _a_changed_pin_runs_again(shop, pinned, aged) -> None:
+    """`pinned` (read by the SDK version detection) pins a known release, then one cio-lint
+    does not know: the second run must warn, as a real run does, not replay the first."""
+    pinned.parent.mkdir(exist_ok=True)
+    pinned.write_text("customerio==3.2.0\n")
     (shop / "pyproject.toml").write_text('[tool.cio-lint]\nregion = "eu"\n')
-    (shop / "requirements.txt").write_text("-r ../shared/requirements.txt\n")
-    _age(tmp_path)
+    _age(aged)
     first = cio(shop, ".")
     assert records(shop)
-    shared.write_text("customerio==9.0\n")  # no release cio-lint knows: the run warns
-    _touch_past(shared)
-    again = _same_as_a_real_run(shop, ".")
-    assert again.stderr != first.stderr
+    pinned.write_text("customerio==9.0\n")  # no release cio-lint knows: the run warns
+    _touch_past(pinned)
+    assert _same_as_a_real_run(shop, ".").stderr != first.stderr
+
+
+def test_a_requirements_file_included_from_outside_the_project_is_an_input(shop, tmp_path):
+    """`-r ../shared/requirements.txt` decides the SDK version the project is checked against."""
+    (shop / "requirements.txt").write_text("-r ../shared/requirements.txt\n")
+    _a_changed_pin_runs_again(shop, tmp_path / "shared" / "requirements.txt", tmp_path)
 
 
 def test_a_run_that_may_have_abandoned_a_file_keeps_no_record(shop, monkeypatch):
@@ -598,14 +602,5 @@ def test_a_requirements_file_setup_cfg_names_in_a_hidden_directory_is_an_input(s
     into a directory no walk enters (git ignores it)."""
     (shop / ".git").mkdir()
     (shop / ".gitignore").write_text("/.requirements/\n")
-    pinned = shop / ".requirements" / "base.txt"
-    pinned.parent.mkdir()
-    pinned.write_text("customerio==3.2.0\n")
-    (shop / "pyproject.toml").write_text('[tool.cio-lint]\nregion = "eu"\n')
     (shop / "setup.cfg").write_text("[options]\ninstall_requires = file: .requirements/base.txt\n")
-    _age(shop)
-    first = cio(shop, ".")
-    assert records(shop)
-    pinned.write_text("customerio==9.0\n")  # no release cio-lint knows: the run warns
-    _touch_past(pinned)
-    assert _same_as_a_real_run(shop, ".").stderr != first.stderr
+    _a_changed_pin_runs_again(shop, shop / ".requirements" / "base.txt", shop)
