@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from cio_lint import replay
+from cio_lint.command import check as REAL_CHECK  # (the tests below wrap cio_lint.command.check)
 from cio_lint.project import NO_CACHE_VARIABLE
 from cio_lint.project.cache import DEFAULT_DIR
 
@@ -152,7 +153,9 @@ def test_whole_second_timestamps_widen_the_window():
     assert replay.trusted({"/a.py": ["f", old, 1, 1]}, now) == {"/a.py": ["f", old, 1, 1]}
 
 
-def test_a_file_changed_while_the_run_reads_it_keeps_no_record(shop, monkeypatch):
+def _check_in_process(shop, monkeypatch, after_reading=None) -> None:
+    """`cio-lint check .` in this process, as the entry point starts it (so a record may be
+    kept); `after_reading()` runs once the run has read the tree, before the record is kept."""
     from click.testing import CliRunner
 
     from cio_lint import cli, command
@@ -160,22 +163,27 @@ def test_a_file_changed_while_the_run_reads_it_keeps_no_record(shop, monkeypatch
     monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
     monkeypatch.chdir(shop)
     monkeypatch.setattr(replay, "_argv", ["check", "."])
-    real_check = command.check
 
     def check_then_edit(options):
-        printed = real_check(options)
+        printed = REAL_CHECK(options)
+        after_reading()
+        return printed
+
+    monkeypatch.setattr(command, "check", check_then_edit if after_reading else REAL_CHECK)
+    CliRunner().invoke(cli.cli, ["check", "."])
+
+
+def test_a_file_changed_while_the_run_reads_it_keeps_no_record(shop, monkeypatch):
+    def edit() -> None:
         views = shop / "shop" / "views.py"  # changed after the run read it, by a tool that
         views.write_text(VIEWS.replace('""', '"x"'))  # keeps old mtimes (rsync -t, cp -p) or a
         past = time.time() - 30  # file server whose clock is behind: only its size tells
         os.utime(views, (past, past))
-        return printed
 
-    monkeypatch.setattr(command, "check", check_then_edit)
-    CliRunner().invoke(cli.cli, ["check", "."])
+    _check_in_process(shop, monkeypatch, edit)
     assert records(shop) == []
-    monkeypatch.setattr(command, "check", real_check)
     _age(shop)
-    CliRunner().invoke(cli.cli, ["check", "."])
+    _check_in_process(shop, monkeypatch)
     assert len(records(shop)) == 1  # the same run without the edit keeps one
 
 
@@ -514,28 +522,17 @@ def test_a_run_over_hidden_directories_is_recorded_and_watches_them(shop):
 def test_a_file_changed_while_the_run_reads_it_below_a_hidden_directory_keeps_no_record(shop, monkeypatch):
     """The first fingerprint leaves hidden directories out, so only the change time tells that
     a file the walk found there changed during the run (by a tool that keeps old mtimes)."""
-    from click.testing import CliRunner
-
-    from cio_lint import cli, command
-
     hidden = shop / ".github" / "notify.py"
     hidden.parent.mkdir()
     hidden.write_text(CRM + "client.track(customer_id='', name='deployed')\n")
     _age(shop)
-    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
-    monkeypatch.chdir(shop)
-    monkeypatch.setattr(replay, "_argv", ["check", "."])
-    real_check = command.check
 
-    def check_then_edit(options):
-        printed = real_check(options)
+    def edit() -> None:
         stat = hidden.stat()
         hidden.write_text(CRM + "client.track(customer_id=user, name='deployed')\n")
         os.utime(hidden, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        return printed
 
-    monkeypatch.setattr(command, "check", check_then_edit)
-    CliRunner().invoke(cli.cli, ["check", "."])
+    _check_in_process(shop, monkeypatch, edit)
     assert records(shop) == []
 
 
