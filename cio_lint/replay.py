@@ -497,7 +497,9 @@ def _keep(recording: Recording, options, printed) -> None:
     walked = set(outcome.walked) | set(recording.hidden)
     for root, settings in projects.items():
         _project_walk(root, settings, walked)
-    read = [*printed.files_read, *recording.named, *_declaration_files([*projects, *recording.roots])]
+    from cio_lint.project.declarations import files_read as declaration_files
+
+    read = [*printed.files_read, *recording.named, *declaration_files()]
     after = take(recording.roots, walked, {recording.store}, read)
     if after is None or _changed_during_run(recording, after, walked, read):
         return
@@ -567,33 +569,6 @@ def _project_walk(root: str, settings, entered: set) -> None:
     if has_marker(Path(root)):
         for _ in walk(Path(root), lambda where: settings, [], True, entered):
             pass
-
-
-def _declaration_files(roots: Iterable[str]) -> List[str]:
-    """Every file the SDK version detection reads for these project roots: lock files,
-    pyproject.toml, requirements files with their `-r`/`-c` includes (one may live outside the
-    project: `-r ../shared/requirements.txt`), setup.cfg's `file:` targets (one may be in a
-    directory no walk enters), setup.py, Pipfile. cio_lint/project/declarations.py reads
-    them all through `_read_text`: the detection runs again with that reader watched, so a
-    file it comes to read one day is covered without a list here to keep up."""
-    from pathlib import Path
-
-    from cio_lint.project import declarations
-
-    read: List[str] = []
-    real = declarations._read_text
-
-    def watched(path, **options):
-        read.append(os.path.abspath(os.fspath(path)))
-        return real(path, **options)
-
-    declarations._read_text = watched
-    try:
-        for root in sorted(set(roots)):
-            declarations.find_declarations(Path(root))
-    finally:
-        declarations._read_text = real
-    return read
 
 
 def _changed_during_run(recording: Recording, after: Dict[str, list], walked: Iterable[str],

@@ -291,12 +291,25 @@ def _safely(reader: Callable[..., List[Declaration]], *args: Any) -> List[Declar
         return []
 
 
+#: every file this process's detection has read or tried to read (missing ones too): inputs
+#: of a run outside its Python files, some outside the project (`-r ../shared/requirements.txt`),
+#: which cio_lint/replay.py fingerprints
+_files_read: Set[str] = set()
+
+
+def files_read() -> List[str]:
+    """The declaration files the detection has asked for in this process, absolute."""
+    return sorted(_files_read)
+
+
 def _read_text(path: Path, *, needle: Optional[str] = None) -> Optional[str]:
     """The text of a regular file, or None (missing, special, huge, unreadable).
 
     With `needle`, None also when the file does not mention it (case-insensitive), so files
-    that cannot declare a Customer.io distribution are never parsed.
+    that cannot declare a Customer.io distribution are never parsed. Every path asked for is
+    kept (`files_read`).
     """
+    _files_read.add(os.path.abspath(os.fspath(path)))
     try:
         st = os.stat(path)  # follows symlinks; a loop raises OSError
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
