@@ -493,10 +493,7 @@ def _keep(recording: Recording, options, printed) -> None:
     found = find_store(_argv, cwd)
     if found is not None and found != recording.store:  # the next run would look elsewhere
         return
-    projects = _projects(options, outcome)
-    walked = set(outcome.walked) | set(recording.hidden)
-    for root, settings in projects.items():
-        _project_walk(root, settings, walked)
+    walked = set(outcome.walked) | set(recording.hidden)  # (the project rules' walk is in outcome.walked)
     from cio_lint.project.declarations import files_read as declaration_files
 
     read = [*printed.files_read, *recording.named, *declaration_files()]
@@ -534,40 +531,6 @@ def _forget_old_records(runs: str) -> None:
         try:
             os.unlink(path)
         except OSError:
-            pass
-
-
-def _projects(options, outcome) -> Dict[str, object]:
-    """Each project root of the run's files, with the settings of its first file, as
-    cio_lint/whole_project.py's project_findings groups them."""
-    from cio_lint.project.root import find_root
-
-    source = options.settings_source()
-    found: Dict[str, object] = {}
-    directories = set()
-    for result in outcome.results:
-        where = result.config_path or result.path
-        if where is None or where.parent in directories:
-            continue
-        directories.add(where.parent)
-        root = os.fspath(find_root(where.absolute()).path)
-        if root not in found:
-            found[root] = source.for_path(where)
-    return found
-
-
-def _project_walk(root: str, settings, entered: set) -> None:
-    """Add to `entered` the directories cio_lint/whole_project.py's project_inventories walks
-    in a project with a marker (files.walk with one settings, .gitignore respected): a run over
-    one file reads the whole project's files for the project rules (CIO503, CIO504), hidden
-    directories that are not excluded too."""
-    from pathlib import Path
-
-    from cio_lint.files import walk
-    from cio_lint.project.root import has_marker
-
-    if has_marker(Path(root)):
-        for _ in walk(Path(root), lambda where: settings, [], True, entered):
             pass
 
 

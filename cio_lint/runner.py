@@ -227,7 +227,7 @@ def _check_all(paths, source: SettingsSource, stdin_filename, force_exclude, job
     results.extend(_check_files(files, source, jobs))
     checked = len(results)
     warnings = sdk_version_warnings(results, source)
-    results.extend(project_findings(results, source))
+    results.extend(project_findings(results, source, walked))
     return Outcome(results, checked, warnings=warnings, errors=errors, walked=walked)
 
 

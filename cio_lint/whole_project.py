@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from cio_lint import codes
 from cio_lint.config import Settings, SettingsSource
@@ -30,7 +30,8 @@ from cio_lint.project.root import find_root, has_marker
 INVENTORY_GATE = "inventories"
 
 
-def project_findings(results: List[Checked], source: SettingsSource) -> List[Checked]:
+def project_findings(results: List[Checked], source: SettingsSource,
+                     entered: Optional[Set[str]] = None) -> List[Checked]:  # fmt: skip
     """What the rules' project hooks report, once per project of the run.
 
     A rule module may define `check_project(run: ProjectRun) -> Iterable[ProjectFinding]`
@@ -38,7 +39,8 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
     hold for the hook to be worth importing the rule, so a run over files without Customer.io
     imports no rule (cio_lint/codes.py reads both from the module's source). The
     findings land in any file of the project (CIO604: the dependency lines) and obey exclude,
-    per-file-ignores and `# noqa` there as a file's findings do.
+    per-file-ignores and `# noqa` there as a file's findings do. `entered` collects the
+    directories a project's walk entered (cio_lint/replay.py fingerprints what a run read).
     """
     hooks = [e for e in codes.CATALOGUE if e.project_gate is not None]
     if not hooks:
@@ -63,7 +65,7 @@ def project_findings(results: List[Checked], source: SettingsSource) -> List[Che
         wanted = [e for e in hooks if e.code in selected]
         inventories: Dict[Path, dict] = {}
         if sdk_files and any(e.project_gate == INVENTORY_GATE for e in wanted):
-            inventories = project_inventories(project, settings, members)
+            inventories = project_inventories(project, settings, members, entered)
         project_run = ProjectRun(
             project, settings,
             files=tuple(r.config_path or r.path for r in members),
@@ -122,7 +124,8 @@ def file_inventory(data, settings, project, module_name: str = "", path: str = "
     return sink.data
 
 
-def project_inventories(project: Project, settings: Settings, members: Sequence[Checked] = ()) -> Dict[Path, dict]:
+def project_inventories(project: Project, settings: Settings, members: Sequence[Checked] = (),
+                        entered: Optional[Set[str]] = None) -> Dict[Path, dict]:  # fmt: skip
     """What every file of `project` sends, by absolute path: this run's files from their
     check, the project's other files (a run over some files of it: pre-commit, an editor)
     read and inventoried here, so project-level rules judge the whole project in both
@@ -147,7 +150,7 @@ def project_inventories(project: Project, settings: Settings, members: Sequence[
         return inventories
     roots: Dict[str, Optional[Path]] = {}  # directory -> its project's root (nested projects)
     walked: List[str] = []
-    for path in walk(root, lambda where: settings, []):  # an unreadable directory: not judged
+    for path in walk(root, lambda where: settings, [], True, entered):  # an unreadable directory: not judged
         text = os.path.abspath(path)
         directory = os.path.dirname(text)
         if directory not in roots:

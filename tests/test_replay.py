@@ -431,17 +431,22 @@ def test_a_run_that_may_have_abandoned_a_file_keeps_no_record(shop, monkeypatch)
 
 
 def test_the_project_walk_watched_is_the_project_rules_walk(tmp_path):
-    """What project_inventories walks: hidden directories too, unless excluded or git-ignored."""
+    """A one-file run whose project rules (CIO503, CIO504) walk the whole project reports the
+    directories that walk entered: hidden ones too, unless excluded or git-ignored."""
+    from cio_lint.config import SettingsSource
+    from cio_lint.runner import CheckOptions, run
+
     for directory in (".git", ".github/workflows", ".venv/lib", "build", "shop/sub", "ignored/deep", "node_modules/x"):
         (tmp_path / directory).mkdir(parents=True)
-    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pyproject.toml").write_text('[tool.cio-lint]\nextend-exclude = ["sub"]\n')
     (tmp_path / ".gitignore").write_text("ignored/\n")
-    from cio_lint.config import Settings
-
-    ours: set = set()
-    replay._project_walk(str(tmp_path), Settings(extend_exclude=("sub",)), ours)
-    assert ours == {str(tmp_path), str(tmp_path / ".github"), str(tmp_path / ".github" / "workflows"),
-                    str(tmp_path / "shop")}  # fmt: skip
+    views = tmp_path / "shop" / "views.py"
+    views.write_text(VIEWS.replace("from shop.crm import client", "from customerio import CustomerIO\n\n"
+                                   "client = CustomerIO('site', 'key')"))  # fmt: skip
+    outcome = run(CheckOptions(paths=(str(views),), no_cache=True), SettingsSource())
+    assert any(f.code == "CIO101" for f in outcome.findings)  # the file uses the SDK: the rules walk
+    assert outcome.walked == {str(tmp_path), str(tmp_path / ".github"), str(tmp_path / ".github" / "workflows"),
+                              str(tmp_path / "shop")}  # fmt: skip
 
 
 def test_the_installed_sdk_metadata_is_an_input(shop, tmp_path):
